@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The CLI: the only layer that prints and exits. */
+#ifndef MC_CLI_H
+#define MC_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../common/err.h"
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+struct cli {
+	bool json;
+	bool pretty;
+	int verbose;
+};
+
+struct cli_cmd {
+	const char *name;
+	int (*fn)(struct cli *cli, int argc, char **argv);
+	const char *summary;
+};
+
+/* Subcommands: argv[0] is the subcommand's name. */
+int cmd_lab_main(struct cli *cli, int argc, char **argv);
+
+/* "mptcpctl: " + message to stderr. */
+void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints e with context, returns EXIT_FAIL (EXIT_USAGE for -EINVAL when usage is true). */
+int cli_fail(const struct mc_err *e, const char *ctx);
+/* A usage error: message, a hint, exit code 2. */
+int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+bool cli_is_help(const char *arg);
+/* "a,b,c" -> up to max items through parse(); a single item applies to all n. */
+int cli_split_list(const char *s, char items[][32], int max);
+
+#endif
