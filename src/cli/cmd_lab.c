@@ -75,10 +75,11 @@ static int apply_list(struct lab *lab, const char *s, const char *what, struct m
 						  v);
 		} else if (!strcmp(what, "loss")) {
 			if (units_parse_percent(v, &p->loss_pct))
-				return mc_err_set(e, -EINVAL,
-						  "loss '%s': expected a percentage 0-100 such as 1 "
-						  "or 0.5%%",
-						  v);
+				return mc_err_set(
+					e, -EINVAL,
+					"loss '%s': expected a percentage 0-100 such as 1 "
+					"or 0.5%%",
+					v);
 		} else {
 			if (units_parse_duration(v, &p->delay_us) || p->delay_us > 10000000)
 				return mc_err_set(e, -EINVAL,
@@ -157,7 +158,8 @@ static int lab_up_cmd(struct cli *cli, int argc, char **argv)
 			o.name = argv[++i];
 		else if (!strcmp(argv[i], "paths")) {
 			if (parse_paths(argv[++i], &o.paths))
-				return cli_usage("lab ", "paths '%s': expected a number from 1 to %d",
+				return cli_usage("lab ",
+						 "paths '%s': expected a number from 1 to %d",
 						 argv[i], LAB_MAX_PATHS);
 		} else if (!strcmp(argv[i], "rate"))
 			o.rate = argv[++i];
@@ -175,11 +177,8 @@ static int lab_up_cmd(struct cli *cli, int argc, char **argv)
 		ret = apply_list(&lab, o.loss, "loss", &e);
 	if (!ret && o.delay)
 		ret = apply_list(&lab, o.delay, "delay", &e);
-	if (ret) {
-		char buf[512];
-
-		return cli_usage("lab ", "%s", mc_err_str(&e, buf, sizeof(buf)));
-	}
+	if (ret)
+		return cli_usage("lab ", "%s", e.what);
 	/* Build all or nothing: Ctrl-C waits until lab_up has finished or undone. */
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
@@ -326,8 +325,8 @@ static int lab_list_cmd(struct cli *cli, int argc, char **argv)
 static void print_view_text(const struct lab *lab, const struct lab_host_view *v)
 {
 	for (int h = 0; h < 2; h++) {
-		printf("%s (%s), net.mptcp.enabled=%s\n", v[h].ns, h == LAB_CLI ? "client" : "server",
-		       v[h].mptcp_enabled);
+		printf("%s (%s), net.mptcp.enabled=%s\n", v[h].ns,
+		       h == LAB_CLI ? "client" : "server", v[h].mptcp_enabled);
 		for (int k = 0; k < v[h].nifs; k++) {
 			const struct lab_if_view *iv = &v[h].ifs[k];
 			char a[MC_ADDRSTRLEN], r[32];
@@ -335,8 +334,9 @@ static void print_view_text(const struct lab *lab, const struct lab_host_view *v
 			printf("  %-5s %-4s", iv->ifname, iv->up ? "UP" : "DOWN");
 			for (int j = 0; j < iv->naddrs; j++)
 				printf(" %s", mc_prefix_fmt(&iv->addrs[j], true, a, sizeof(a)));
-			printf("  tbf %s", iv->rate_bps ? units_fmt_rate_tc(iv->rate_bps, r, sizeof(r))
-							: "none");
+			printf("  tbf %s", iv->rate_bps ?
+						   units_fmt_rate_tc(iv->rate_bps, r, sizeof(r)) :
+						   "none");
 			if (iv->delay_ns)
 				printf("  netem %gms", iv->delay_ns / 1e6);
 			printf("  tx %llu rx %llu bytes\n", (unsigned long long)iv->tx_bytes,

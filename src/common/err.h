@@ -12,9 +12,9 @@
 #include <stddef.h>
 
 struct mc_err {
-	int code;	 /* -errno, 0 when unset */
-	char what[384];	 /* what failed, in words, with the object named */
-	char kmsg[256];	 /* kernel extended-ACK message, if any */
+	int code; /* -errno, 0 when unset */
+	char what[384]; /* what failed, in words, with the object named */
+	char kmsg[256]; /* kernel extended-ACK message, if any */
 };
 
 /* Records code and a description; returns code so callers can `return mc_err_set(...)`. */

@@ -44,11 +44,11 @@ static int parse_scaled(const char *s, const struct unit *units, double def_scal
 }
 
 static const struct unit rate_units[] = {
-	{ "bit", 1 },	     { "kbit", 1e3 },	      { "mbit", 1e6 },	     { "gbit", 1e9 },
-	{ "tbit", 1e12 },    { "kibit", 1024.0 },     { "mibit", 1048576.0 }, { "gibit", 1073741824.0 },
-	{ "k", 1e3 },	     { "m", 1e6 },	      { "g", 1e9 },	     { "t", 1e12 },
-	{ "bps", 8 },	     { "kbps", 8e3 },	      { "mbps", 8e6 },	     { "gbps", 8e9 },
-	{ "bit/s", 1 },	     { "kbit/s", 1e3 },	      { "mbit/s", 1e6 },     { "gbit/s", 1e9 },
+	{ "bit", 1 },	  { "kbit", 1e3 },     { "mbit", 1e6 },	       { "gbit", 1e9 },
+	{ "tbit", 1e12 }, { "kibit", 1024.0 }, { "mibit", 1048576.0 }, { "gibit", 1073741824.0 },
+	{ "k", 1e3 },	  { "m", 1e6 },	       { "g", 1e9 },	       { "t", 1e12 },
+	{ "bps", 8 },	  { "kbps", 8e3 },     { "mbps", 8e6 },	       { "gbps", 8e9 },
+	{ "bit/s", 1 },	  { "kbit/s", 1e3 },   { "mbit/s", 1e6 },      { "gbit/s", 1e9 },
 	{ NULL, 0 },
 };
 
@@ -67,9 +67,17 @@ int units_parse_rate(const char *s, uint64_t *bps)
 }
 
 static const struct unit size_units[] = {
-	{ "b", 1 },	      { "k", 1024.0 },	   { "kb", 1024.0 },	     { "kib", 1024.0 },
-	{ "m", 1048576.0 },   { "mb", 1048576.0 }, { "mib", 1048576.0 },     { "g", 1073741824.0 },
-	{ "gb", 1073741824.0 }, { "gib", 1073741824.0 }, { NULL, 0 },
+	{ "b", 1 },
+	{ "k", 1024.0 },
+	{ "kb", 1024.0 },
+	{ "kib", 1024.0 },
+	{ "m", 1048576.0 },
+	{ "mb", 1048576.0 },
+	{ "mib", 1048576.0 },
+	{ "g", 1073741824.0 },
+	{ "gb", 1073741824.0 },
+	{ "gib", 1073741824.0 },
+	{ NULL, 0 },
 };
 
 int units_parse_size(const char *s, uint64_t *bytes)
@@ -87,9 +95,9 @@ int units_parse_size(const char *s, uint64_t *bytes)
 }
 
 static const struct unit time_units[] = {
-	{ "ns", 1e-3 }, { "us", 1 },	    { "usec", 1 }, { "ms", 1e3 }, { "msec", 1e3 },
-	{ "s", 1e6 },	{ "sec", 1e6 },	    { "m", 60e6 }, { "min", 60e6 }, { "h", 3600e6 },
-	{ NULL, 0 },
+	{ "ns", 1e-3 },	 { "us", 1 },	  { "usec", 1 },  { "ms", 1e3 },
+	{ "msec", 1e3 }, { "s", 1e6 },	  { "sec", 1e6 }, { "m", 60e6 },
+	{ "min", 60e6 }, { "h", 3600e6 }, { NULL, 0 },
 };
 
 int units_parse_duration(const char *s, uint64_t *usec)

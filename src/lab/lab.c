@@ -24,7 +24,8 @@ bool lab_name_valid(const char *name)
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		char c = name[i];
-		bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+		bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			     (c >= '0' && c <= '9');
 
 		if (!alnum && (i == 0 || (c != '-' && c != '_')))
 			return false;
@@ -461,8 +462,8 @@ int lab_inspect(const struct lab *lab, enum lab_host h, struct lab_host_view *v,
 		ret = rt_addr_dump(&nl, AF_UNSPEC, inspect_addr, &c, e);
 	if (!ret)
 		ret = rt_qdisc_dump(&nl, inspect_qdisc, &c, e);
-	if (!ret && sysctl_get(fd, "net.mptcp.enabled", v->mptcp_enabled,
-			       sizeof(v->mptcp_enabled), NULL))
+	if (!ret &&
+	    sysctl_get(fd, "net.mptcp.enabled", v->mptcp_enabled, sizeof(v->mptcp_enabled), NULL))
 		snprintf(v->mptcp_enabled, sizeof(v->mptcp_enabled), "absent");
 	nl_close(&nl);
 out_close:

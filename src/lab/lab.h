@@ -28,15 +28,18 @@
 #define LAB_STATE_DIR "/run/mptcpctl/lab"
 #define LAB_DEFAULT_NAME "lab"
 
-enum lab_host { LAB_CLI = 0, LAB_SRV = 1 };
+enum lab_host {
+	LAB_CLI = 0,
+	LAB_SRV = 1
+};
 
 struct lab_path {
 	char ifname[IF_NAMESIZE];
 	struct mc_prefix addr4[2]; /* [LAB_CLI], [LAB_SRV], with /24 */
 	struct mc_prefix addr6[2]; /* with /64 */
-	uint64_t rate_bps;	   /* 0 = unshaped */
-	double loss_pct;	   /* 0 = none */
-	uint64_t delay_us;	   /* 0 = none */
+	uint64_t rate_bps; /* 0 = unshaped */
+	double loss_pct; /* 0 = none */
+	uint64_t delay_us; /* 0 = none */
 };
 
 struct lab {
@@ -82,8 +85,7 @@ struct lab_host_view {
 	struct lab_if_view ifs[LAB_MAX_PATHS];
 };
 
-int lab_inspect(const struct lab *lab, enum lab_host h, struct lab_host_view *v,
-		struct mc_err *e);
+int lab_inspect(const struct lab *lab, enum lab_host h, struct lab_host_view *v, struct mc_err *e);
 
 /* Runs argv inside a lab host; *status is the wait status. */
 int lab_exec(const struct lab *lab, enum lab_host h, char *const argv[], int *status,
@@ -97,10 +99,10 @@ int lab_state_parse(const char *text, size_t len, struct lab *lab, struct mc_err
 
 /* --- a TCP/MPTCP bulk transfer between the hosts over one path (demo, tests) --- */
 struct lab_xfer {
-	uint64_t bytes;	  /* received by the server */
-	uint64_t usec;	  /* first to last byte at the receiver */
-	uint64_t bps;	  /* goodput */
-	int protocol;	  /* SO_PROTOCOL of the client socket: 6 TCP, 262 MPTCP */
+	uint64_t bytes; /* received by the server */
+	uint64_t usec; /* first to last byte at the receiver */
+	uint64_t bps; /* goodput */
+	int protocol; /* SO_PROTOCOL of the client socket: 6 TCP, 262 MPTCP */
 };
 
 /* Client on path `path` (0-based) sends for dur_us; family AF_INET or AF_INET6. */

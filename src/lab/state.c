@@ -13,7 +13,8 @@ int lab_state_format(const struct lab *lab, char *buf, size_t len)
 	size_t off = 0;
 	int n;
 
-	n = snprintf(buf, len, "# mptcpctl lab state: do not edit\nversion 1\nname %s\nstate %s\npaths %d\n",
+	n = snprintf(buf, len,
+		     "# mptcpctl lab state: do not edit\nversion 1\nname %s\nstate %s\npaths %d\n",
 		     lab->name, lab->up ? "up" : "creating", lab->npaths);
 	if (n < 0 || (size_t)n >= len)
 		return -ENOSPC;
@@ -21,8 +22,9 @@ int lab_state_format(const struct lab *lab, char *buf, size_t len)
 	for (int i = 0; i < lab->npaths; i++) {
 		const struct lab_path *p = &lab->paths[i];
 
-		n = snprintf(buf + off, len - off, "path %d rate %" PRIu64 " loss %.4f delay %" PRIu64 "\n",
-			     i + 1, p->rate_bps, p->loss_pct, p->delay_us);
+		n = snprintf(buf + off, len - off,
+			     "path %d rate %" PRIu64 " loss %.4f delay %" PRIu64 "\n", i + 1,
+			     p->rate_bps, p->loss_pct, p->delay_us);
 		if (n < 0 || (size_t)n >= len - off)
 			return -ENOSPC;
 		off += (size_t)n;
@@ -47,7 +49,8 @@ static int parse_line(char *line, struct lab *lab, int *seen_paths, struct mc_er
 	int n = 0;
 	uint64_t v;
 
-	for (char *save = NULL, *t = strtok_r(line, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
+	for (char *save = NULL, *t = strtok_r(line, " \t", &save); t;
+	     t = strtok_r(NULL, " \t", &save)) {
 		if (n == 10)
 			return mc_err_set(e, -EBADMSG, "line %d: too many words", lineno);
 		tok[n++] = t;
@@ -56,7 +59,8 @@ static int parse_line(char *line, struct lab *lab, int *seen_paths, struct mc_er
 		return 0;
 	if (!strcmp(tok[0], "version") && n == 2) {
 		if (strcmp(tok[1], "1"))
-			return mc_err_set(e, -EBADMSG, "line %d: unknown version %s", lineno, tok[1]);
+			return mc_err_set(e, -EBADMSG, "line %d: unknown version %s", lineno,
+					  tok[1]);
 	} else if (!strcmp(tok[0], "name") && n == 2) {
 		if (!lab_name_valid(tok[1]))
 			return mc_err_set(e, -EBADMSG, "line %d: invalid name", lineno);

@@ -106,8 +106,8 @@ static int receiver(void *arg)
 	sl = sizeof(ss);
 	if (getsockname(ls, (struct sockaddr *)&ss, &sl) < 0)
 		goto fail;
-	r.port = ntohs(a->family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
-					     : ((struct sockaddr_in *)&ss)->sin_port);
+	r.port = ntohs(a->family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port :
+					       ((struct sockaddr_in *)&ss)->sin_port);
 	report(a->pipe_w, &r); /* ready: the port */
 	errno = wait_fd(ls, POLLIN);
 	if (errno)
@@ -213,7 +213,8 @@ int lab_xfer_run(const struct lab *lab, int path, int family, uint64_t dur_us, b
 	memset(res, 0, sizeof(*res));
 	memset(&a, 0, sizeof(a));
 	a.family = family == AF_INET6 ? AF_INET6 : AF_INET;
-	a.addr = family == AF_INET6 ? lab->paths[path].addr6[LAB_SRV] : lab->paths[path].addr4[LAB_SRV];
+	a.addr = family == AF_INET6 ? lab->paths[path].addr6[LAB_SRV] :
+				      lab->paths[path].addr4[LAB_SRV];
 	a.dur_us = dur_us;
 	a.mptcp = mptcp;
 	for (int h = 0; h < 2; h++) {

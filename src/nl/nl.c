@@ -194,8 +194,8 @@ int nl_error_parse(const struct nlmsghdr *nlh, int *error, char *kmsg, size_t km
 	return 0;
 }
 
-int nl_reply_parse(const void *buf, size_t len, struct nl_reply_state *st, nl_msg_cb cb,
-		   void *data, struct mc_err *e)
+int nl_reply_parse(const void *buf, size_t len, struct nl_reply_state *st, nl_msg_cb cb, void *data,
+		   struct mc_err *e)
 {
 	const struct nlmsghdr *nlh = buf;
 	int rem = (int)len;
@@ -210,8 +210,7 @@ int nl_reply_parse(const void *buf, size_t len, struct nl_reply_state *st, nl_ms
 		int ret;
 
 		if (nlh->nlmsg_seq != st->seq)
-			return mc_err_set(e, -EPROTO,
-					  "netlink reply with sequence %u, expected %u",
+			return mc_err_set(e, -EPROTO, "netlink reply with sequence %u, expected %u",
 					  nlh->nlmsg_seq, st->seq);
 		if (nlh->nlmsg_pid && nlh->nlmsg_pid != st->portid)
 			return mc_err_set(e, -EPROTO, "netlink reply for port %u, we are %u",
@@ -229,11 +228,11 @@ int nl_reply_parse(const void *buf, size_t len, struct nl_reply_state *st, nl_ms
 			    nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(int)) {
 				error = 0; /* old kernels send an empty DONE */
 			} else {
-				ret = nl_error_parse(nlh, &error,
-						     e ? e->kmsg : NULL, e ? sizeof(e->kmsg) : 0,
-						     &off);
+				ret = nl_error_parse(nlh, &error, e ? e->kmsg : NULL,
+						     e ? sizeof(e->kmsg) : 0, &off);
 				if (ret)
-					return mc_err_set(e, ret, "malformed netlink error message");
+					return mc_err_set(e, ret,
+							  "malformed netlink error message");
 			}
 			st->done = true;
 			if (error)

@@ -67,8 +67,8 @@ struct nl_reply_state {
  * 0 when the reply is complete (ACK or DONE), or -errno (kernel error with
  * e->kmsg set, a malformed or foreign message -EPROTO/-EBADMSG, a callback error).
  */
-int nl_reply_parse(const void *buf, size_t len, struct nl_reply_state *st, nl_msg_cb cb,
-		   void *data, struct mc_err *e);
+int nl_reply_parse(const void *buf, size_t len, struct nl_reply_state *st, nl_msg_cb cb, void *data,
+		   struct mc_err *e);
 
 /*
  * Decodes an NLMSG_ERROR or NLMSG_DONE message: *error gets the (negative)

@@ -120,7 +120,8 @@ static int route_change(struct nl *nl, uint16_t cmd, const struct rt_route *r, s
 	if (ret)
 		return mc_err_ctx(e, ret, "%s route %s in table %u",
 				  cmd == RTM_NEWROUTE ? "adding" : "deleting",
-				  r->dst.plen ? mc_prefix_fmt(&r->dst, true, a, sizeof(a)) : "default",
+				  r->dst.plen ? mc_prefix_fmt(&r->dst, true, a, sizeof(a)) :
+						"default",
 				  r->table ? r->table : RT_TABLE_MAIN);
 	return 0;
 }
@@ -164,7 +165,8 @@ int rt_tbf_set(struct nl *nl, const char *ifname, const struct rt_tbf *t, struct
 	int idx, ret;
 
 	if (!t->rate_bps || !t->burst || !t->limit)
-		return mc_err_set(e, -EINVAL, "tbf on %s needs a rate, a burst and a limit", ifname);
+		return mc_err_set(e, -EINVAL, "tbf on %s needs a rate, a burst and a limit",
+				  ifname);
 	ret = rt_link_index(nl, ifname, &idx, e);
 	if (ret)
 		return ret;
@@ -187,14 +189,16 @@ int rt_netem_tbf_set(struct nl *nl, const char *ifname, uint64_t delay_ns, const
 	ret = nl_talk(nl, rt_netem_build(buf, idx, TC_H_MAKE(1U << 16, 0), TC_H_ROOT, delay_ns),
 		      NULL, NULL, e);
 	if (ret == -ENOENT)
-		return mc_err_set(e, ret,
-				  "delay needs the netem qdisc (kernel module sch_netem), which this "
-				  "kernel does not have");
+		return mc_err_set(
+			e, ret,
+			"delay needs the netem qdisc (kernel module sch_netem), which this "
+			"kernel does not have");
 	if (ret)
 		return mc_err_ctx(e, ret, "adding netem qdisc on %s", ifname);
 	if (!t || !t->rate_bps)
 		return 0;
-	ret = nl_talk(nl, rt_tbf_build(buf, idx, TC_H_MAKE(10U << 16, 0), TC_H_MAKE(1U << 16, 1), t),
+	ret = nl_talk(nl,
+		      rt_tbf_build(buf, idx, TC_H_MAKE(10U << 16, 0), TC_H_MAKE(1U << 16, 1), t),
 		      NULL, NULL, e);
 	if (ret)
 		return mc_err_ctx(e, ret, "adding tbf qdisc under netem on %s", ifname);
@@ -216,7 +220,13 @@ int rt_qdisc_root_del(struct nl *nl, const char *ifname, struct mc_err *e)
 }
 
 /* Dump plumbing: decode each message by kind, hand the object to the caller's callback. */
-enum dump_kind { DK_LINK, DK_ADDR, DK_ROUTE, DK_RULE, DK_QDISC };
+enum dump_kind {
+	DK_LINK,
+	DK_ADDR,
+	DK_ROUTE,
+	DK_RULE,
+	DK_QDISC
+};
 
 struct dump_ctx {
 	enum dump_kind kind;

@@ -43,9 +43,9 @@ struct rt_route {
 	int oif;
 	bool has_prefsrc;
 	struct mc_prefix prefsrc;
-	uint8_t scope;	  /* RT_SCOPE_* */
+	uint8_t scope; /* RT_SCOPE_* */
 	uint8_t protocol; /* RTPROT_*; 0 means RTPROT_STATIC to the builders */
-	uint8_t type;	  /* RTN_*; 0 means RTN_UNICAST to the builders */
+	uint8_t type; /* RTN_*; 0 means RTN_UNICAST to the builders */
 	uint32_t metric;
 };
 
@@ -61,8 +61,8 @@ struct rt_rule {
 
 struct rt_tbf {
 	uint64_t rate_bps; /* bits per second */
-	uint32_t burst;	   /* bytes */
-	uint32_t limit;	   /* bytes */
+	uint32_t burst; /* bytes */
+	uint32_t limit; /* bytes */
 };
 
 struct rt_qdisc {

@@ -273,7 +273,7 @@ void rt_tbf_defaults(uint64_t rate_bps, struct rt_tbf *t)
 {
 	uint64_t bytes_ps = rate_bps / 8;
 	uint64_t burst = bytes_ps / 1000; /* 1 ms */
-	uint64_t limit = bytes_ps / 50;	  /* 20 ms */
+	uint64_t limit = bytes_ps / 50; /* 20 ms */
 
 	if (burst < 65536 + 1514)
 		burst = 65536 + 1514;

@@ -65,7 +65,8 @@ int rt_link_parse(const struct nlmsghdr *nlh, struct rt_link *l)
 
 		if (nl_attr_parse_nested(tb[IFLA_LINKINFO], li, IFLA_INFO_MAX))
 			return -EBADMSG;
-		if (li[IFLA_INFO_KIND] && nl_attr_strcpy(li[IFLA_INFO_KIND], l->kind, sizeof(l->kind)))
+		if (li[IFLA_INFO_KIND] &&
+		    nl_attr_strcpy(li[IFLA_INFO_KIND], l->kind, sizeof(l->kind)))
 			return -EBADMSG;
 	}
 	if (tb[IFLA_STATS64]) {
@@ -136,8 +137,8 @@ int rt_route_parse(const struct nlmsghdr *nlh, struct rt_route *r)
 	if (tb[RTA_TABLE] && get_u32(tb[RTA_TABLE], &r->table))
 		return -EBADMSG;
 	if (tb[RTA_GATEWAY]) {
-		if (get_addr(tb[RTA_GATEWAY], rtm->rtm_family, rtm->rtm_family == AF_INET6 ? 128 : 32,
-			     &r->gw))
+		if (get_addr(tb[RTA_GATEWAY], rtm->rtm_family,
+			     rtm->rtm_family == AF_INET6 ? 128 : 32, &r->gw))
 			return -EBADMSG;
 		r->has_gw = true;
 	}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The CLI skeleton: help, version, usage errors and exit codes.
+. "$(dirname "$0")/lib.sh"
+
+expect_rc 0 "$MPTCPCTL" --help
+grep -q "^Usage: mptcpctl" <<<"$OUT" || fail "--help: $OUT"
+grep -q "  lab " <<<"$OUT" || fail "--help lists no lab"
+expect_rc 0 "$MPTCPCTL" --version
+grep -Eq '^mptcpctl [0-9]+\.[0-9]+' <<<"$OUT" || fail "--version: $OUT"
+expect_rc 0 "$MPTCPCTL" version
+ok "--help, --version"
+
+for sub in lab "lab up" "lab down" "lab list" "lab show" "lab exec" "lab demo"; do
+	# shellcheck disable=SC2086
+	expect_rc 0 "$MPTCPCTL" $sub --help
+	grep -q "^Usage: mptcpctl lab" <<<"$OUT" || fail "$sub --help: $OUT"
+done
+expect_rc 0 "$MPTCPCTL" help lab
+grep -q "^Usage: mptcpctl lab" <<<"$OUT" || fail "help lab: $OUT"
+ok "--help on every subcommand, help SUBCOMMAND"
+
+expect_rc 2 "$MPTCPCTL" frobnicate
+grep -q "unknown command 'frobnicate'" <<<"$OUT" && grep -q "Try 'mptcpctl --help'" <<<"$OUT" ||
+	fail "unknown command: $OUT"
+expect_rc 2 "$MPTCPCTL"
+expect_rc 2 "$MPTCPCTL" --frob
+expect_rc 2 "$MPTCPCTL" help frobnicate
+ok "unknown command/option -> exit 2 with a hint"
+
+expect_rc 0 "$MPTCPCTL" -j lab list
+python3 -c 'import json,sys; assert isinstance(json.loads(sys.argv[1]), list)' "$OUT" || fail "lab list -j: $OUT"
+ok "-j gives JSON"
