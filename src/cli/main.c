@@ -1,14 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* mptcpctl: a table of subcommands and the global options; nothing else. */
+#include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "../ns/ns.h"
 
 static int cmd_help(struct cli *cli, int argc, char **argv);
 static int cmd_version(struct cli *cli, int argc, char **argv);
 
 static const struct cli_cmd commands[] = {
+	{ "status", cmd_status_main, "MPTCP connections and their subflows, path by path" },
 	{ "lab", cmd_lab_main, "two hosts joined by N shaped links, in network namespaces" },
 	{ "help", cmd_help, "help on a subcommand" },
 	{ "version", cmd_version, "print the version" },
@@ -18,7 +23,7 @@ static const struct cli_cmd commands[] = {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: mptcpctl [-j|--json] [-p|--pretty] [-v] COMMAND [ARGS...]\n"
+	fprintf(f, "Usage: mptcpctl [-n NETNS] [-j|--json] [-p|--pretty] [-v] COMMAND [ARGS...]\n"
 		   "       mptcpctl help COMMAND\n"
 		   "       mptcpctl --version\n\n"
 		   "Multipath TCP on Linux, configured and shown over netlink.\n\n"
@@ -26,6 +31,7 @@ static void usage(FILE *f)
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\nGlobal options:\n"
+		   "  -n, --netns NETNS  run in network namespace NETNS (as ip -n)\n"
 		   "  -j, --json     machine-readable output\n"
 		   "  -p, --pretty   indented JSON\n"
 		   "  -v, --verbose  more detail\n"
@@ -65,6 +71,24 @@ static int cmd_version(struct cli *cli, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* -n NETNS: everything after this runs in that namespace, as with ip -n. */
+static int enter_netns(const char *name)
+{
+	struct mc_err e = { 0 };
+	int fd, ret;
+
+	ret = netns_open(name, &fd, &e);
+	if (ret)
+		return cli_fail(&e, NULL);
+	if (setns(fd, CLONE_NEWNET) < 0) {
+		cli_errorf("entering network namespace %s: %s", name, strerror(errno));
+		close(fd);
+		return EXIT_FAIL;
+	}
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli cli = { 0 };
@@ -76,6 +100,11 @@ int main(int argc, char **argv)
 
 		if (!strcmp(a, "-j") || !strcmp(a, "--json")) {
 			cli.json = true;
+		} else if (!strcmp(a, "-n") || !strcmp(a, "--netns")) {
+			if (i + 1 >= argc)
+				return cli_usage(NULL, "'%s' needs a network namespace name", a);
+			if (enter_netns(argv[++i]))
+				return EXIT_FAIL;
 		} else if (!strcmp(a, "-p") || !strcmp(a, "--pretty")) {
 			cli.pretty = true;
 		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {

@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* mptcpctl status: what each MPTCP connection really does, subflow by subflow. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netinet/tcp.h>
+
+#include "cli.h"
+#include "../common/json.h"
+#include "../diag/diag.h"
+
+static const char status_usage[] =
+	"Usage: mptcpctl status [-j] [-l] [port P] [dst ADDR] [src ADDR] [pid PID]\n"
+	"                       [--expect-subflows N]\n"
+	"\n"
+	"Every MPTCP connection of this network namespace (use 'mptcpctl -n NETNS'\n"
+	"for another) with its TCP subflows, from one sock_diag dump of MPTCP sockets\n"
+	"and one of TCP sockets joined by token: addresses, interface, endpoint ids,\n"
+	"backup and join flags, bytes, rtt, cwnd, retransmits and each subflow's\n"
+	"share. Connections that fell back to TCP say so, and why where the kernel\n"
+	"tells. Plain TCP connections are not MPTCP and are never listed.\n"
+	"\n"
+	"  -l                   include listeners\n"
+	"  port P               connections with P as local or remote port\n"
+	"  dst ADDR, src ADDR   remote / local address of the connection\n"
+	"  pid PID              connections owned by process PID\n"
+	"  --expect-subflows N  exit 0 when every matching connection has at least N\n"
+	"                       established subflows and did not fall back, else 1\n"
+	"                       with a one-line reason\n"
+	"\n"
+	"Without CAP_NET_ADMIN the kernel hides subflow tokens: only each\n"
+	"connection's first subflow can then be matched, and status says so.\n";
+
+struct filter {
+	int port; /* -1: any */
+	bool has_dst, has_src;
+	struct mc_prefix dst, src;
+	int pid;
+	bool listeners;
+	int expect; /* -1: no check */
+};
+
+static bool match(const struct filter *f, const struct mc_conn *c)
+{
+	if (f->port >= 0 && c->s.sport != f->port && c->s.dport != f->port)
+		return false;
+	if (f->has_dst && (c->s.family != f->dst.family ||
+			   memcmp(c->s.dst.a.raw, f->dst.a.raw, mc_prefix_alen(&f->dst))))
+		return false;
+	if (f->has_src && (c->s.family != f->src.family ||
+			   memcmp(c->s.src.a.raw, f->src.a.raw, mc_prefix_alen(&f->src))))
+		return false;
+	if (f->pid > 0 && c->pid != f->pid)
+		return false;
+	return true;
+}
+
+static const char *endpoint(const struct diag_sock *s, bool local, char *buf, size_t len)
+{
+	char a[MC_ADDRSTRLEN];
+	const struct mc_prefix *p = local ? &s->src : &s->dst;
+
+	mc_prefix_fmt(p, false, a, sizeof(a));
+	snprintf(buf, len, p->family == AF_INET6 ? "[%s]:%u" : "%s:%u", a,
+		 local ? s->sport : s->dport);
+	return buf;
+}
+
+static const char *human_bytes(uint64_t b, char *buf, size_t len)
+{
+	if (b >= 1000000000ULL)
+		snprintf(buf, len, "%.2f GB", b / 1e9);
+	else if (b >= 1000000ULL)
+		snprintf(buf, len, "%.1f MB", b / 1e6);
+	else if (b >= 1000ULL)
+		snprintf(buf, len, "%.1f kB", b / 1e3);
+	else
+		snprintf(buf, len, "%llu B", (unsigned long long)b);
+	return buf;
+}
+
+static const char *kind_name(enum mc_conn_kind k)
+{
+	return k == MC_CONN_MPTCP ? "mptcp" : k == MC_CONN_FALLBACK ? "tcp-fallback" : "listen";
+}
+
+static void print_text(const struct mc_conn *c)
+{
+	char l[64], r[64], b1[32], b2[32];
+
+	if (c->kind == MC_CONN_LISTEN)
+		printf("%-12s %s  %s", kind_name(c->kind), endpoint(&c->s, true, l, sizeof(l)),
+		       diag_state_name(c->s.state));
+	else
+		printf("%-12s %s -> %s  %s", kind_name(c->kind),
+		       endpoint(&c->s, true, l, sizeof(l)), endpoint(&c->s, false, r, sizeof(r)),
+		       diag_state_name(c->s.state));
+	if (c->pid)
+		printf("  %s[%d]", c->comm, c->pid);
+	if (c->kind != MC_CONN_LISTEN) {
+		printf("  subflows %d/%d", c->nsub_established,
+		       c->s.has_mptcp ? c->s.mptcp.subflows_max + 1 : 0);
+		if (c->s.mptcp_len > offsetof(struct mc_mptcp_info, bytes_acked))
+			printf("  sent %s recv %s",
+			       human_bytes(c->s.mptcp.bytes_acked, b1, sizeof(b1)),
+			       human_bytes(c->s.mptcp.bytes_received, b2, sizeof(b2)));
+	}
+	putchar('\n');
+	if (c->why)
+		printf("  why: %s\n", c->why);
+	for (int i = 0; i < c->nsub; i++) {
+		const struct mc_subflow *sf = &c->subs[i];
+		const struct diag_sock *s = &sf->s;
+
+		printf("  subflow %-5s %s -> %s  %s", sf->ifname[0] ? sf->ifname : "?",
+		       endpoint(s, true, l, sizeof(l)), endpoint(s, false, r, sizeof(r)),
+		       diag_state_name(s->state));
+		if (s->has_sf) {
+			printf("  id %u/%u", s->id_loc, s->id_rem);
+			if (s->sf_flags & (MC_SF_JOIN_LOC | MC_SF_JOIN_REM))
+				printf(" join");
+			if (s->sf_flags & (MC_SF_BKUP_LOC | MC_SF_BKUP_REM))
+				printf(" backup");
+			if (s->sf_flags & MC_SF_FULLY_ESTABLISHED)
+				printf(" fully-established");
+		}
+		printf("  sent %s recv %s (%.0f%%)  rtt %.2fms cwnd %u retrans %u\n",
+		       human_bytes(s->tcp.bytes_acked, b1, sizeof(b1)),
+		       human_bytes(s->tcp.bytes_received, b2, sizeof(b2)), sf->share * 100,
+		       s->tcp.rtt_us / 1000.0, s->tcp.snd_cwnd, s->tcp.total_retrans);
+	}
+}
+
+static void json_sock_addrs(struct jw *w, const struct diag_sock *s)
+{
+	char a[MC_ADDRSTRLEN];
+
+	jw_str(w, "local", mc_prefix_fmt(&s->src, false, a, sizeof(a)));
+	jw_u64(w, "local_port", s->sport);
+	jw_str(w, "remote", mc_prefix_fmt(&s->dst, false, a, sizeof(a)));
+	jw_u64(w, "remote_port", s->dport);
+	jw_str(w, "state", diag_state_name(s->state));
+}
+
+static void print_json(struct jw *w, const struct mc_conn *c)
+{
+	jw_obj_open(w, NULL);
+	jw_str(w, "kind", kind_name(c->kind));
+	json_sock_addrs(w, &c->s);
+	jw_bool(w, "mptcp", c->kind == MC_CONN_MPTCP);
+	jw_bool(w, "fallback", c->kind == MC_CONN_FALLBACK);
+	if (c->why)
+		jw_str(w, "fallback_reason", c->why);
+	if (c->pid) {
+		jw_i64(w, "pid", c->pid);
+		jw_str(w, "comm", c->comm);
+	}
+	if (c->s.has_mptcp) {
+		jw_u64(w, "token", c->s.mptcp.token);
+		jw_u64(w, "subflows_established", (uint64_t)c->nsub_established);
+		jw_u64(w, "subflows_limit", (uint64_t)c->s.mptcp.subflows_max + 1);
+		jw_u64(w, "add_addr_accepted", c->s.mptcp.add_addr_accepted);
+		if (c->s.mptcp_len > offsetof(struct mc_mptcp_info, bytes_acked)) {
+			jw_u64(w, "bytes_sent", c->s.mptcp.bytes_sent);
+			jw_u64(w, "bytes_acked", c->s.mptcp.bytes_acked);
+			jw_u64(w, "bytes_received", c->s.mptcp.bytes_received);
+			jw_u64(w, "bytes_retrans", c->s.mptcp.bytes_retrans);
+		}
+	}
+	jw_arr_open(w, "subflows");
+	for (int i = 0; i < c->nsub; i++) {
+		const struct mc_subflow *sf = &c->subs[i];
+		const struct diag_sock *s = &sf->s;
+
+		jw_obj_open(w, NULL);
+		json_sock_addrs(w, s);
+		jw_str(w, "interface", sf->ifname[0] ? sf->ifname : NULL);
+		if (s->has_sf) {
+			jw_u64(w, "local_id", s->id_loc);
+			jw_u64(w, "remote_id", s->id_rem);
+			jw_bool(w, "mp_join", s->sf_flags & (MC_SF_JOIN_LOC | MC_SF_JOIN_REM));
+			jw_bool(w, "backup", s->sf_flags & (MC_SF_BKUP_LOC | MC_SF_BKUP_REM));
+			jw_bool(w, "fully_established", s->sf_flags & MC_SF_FULLY_ESTABLISHED);
+		}
+		jw_u64(w, "bytes_sent", s->tcp.bytes_sent);
+		jw_u64(w, "bytes_acked", s->tcp.bytes_acked);
+		jw_u64(w, "bytes_received", s->tcp.bytes_received);
+		jw_double(w, "share", sf->share);
+		jw_u64(w, "rtt_us", s->tcp.rtt_us);
+		jw_u64(w, "cwnd", s->tcp.snd_cwnd);
+		jw_u64(w, "retrans", s->tcp.total_retrans);
+		jw_obj_close(w);
+	}
+	jw_arr_close(w);
+	jw_obj_close(w);
+}
+
+static int parse_args(int argc, char **argv, struct cli *cli, struct filter *f)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		char *end;
+		long v;
+
+		if (!strcmp(a, "-j") || !strcmp(a, "--json")) {
+			cli->json = true;
+			continue;
+		}
+		if (!strcmp(a, "-l") || !strcmp(a, "--listening")) {
+			f->listeners = true;
+			continue;
+		}
+		if (i + 1 >= argc)
+			return cli_usage("status ", "status: '%s' needs a value", a);
+		if (!strcmp(a, "port") || !strcmp(a, "pid") || !strcmp(a, "--expect-subflows")) {
+			errno = 0;
+			v = strtol(argv[++i], &end, 10);
+			if (errno || *end || end == argv[i] || v < 0 ||
+			    v > (!strcmp(a, "port") ? 65535 :
+				 !strcmp(a, "pid")  ? 0x7fffffff :
+						      8))
+				return cli_usage("status ", "status: %s '%s': not a valid number",
+						 a, argv[i]);
+			if (!strcmp(a, "port"))
+				f->port = (int)v;
+			else if (!strcmp(a, "pid"))
+				f->pid = (int)v;
+			else
+				f->expect = (int)v;
+		} else if (!strcmp(a, "dst") || !strcmp(a, "src")) {
+			struct mc_prefix *p = !strcmp(a, "dst") ? &f->dst : &f->src;
+
+			if (mc_prefix_parse(argv[++i], p) ||
+			    p->plen != (p->family == AF_INET ? 32 : 128))
+				return cli_usage("status ", "status: %s '%s': not an IP address", a,
+						 argv[i]);
+			if (!strcmp(a, "dst"))
+				f->has_dst = true;
+			else
+				f->has_src = true;
+		} else {
+			return cli_usage("status ", "status: unknown argument '%s'", a);
+		}
+	}
+	return 0;
+}
+
+/* --expect-subflows: one line, exit 0 or 1. */
+static int expect_check(const struct mc_conns *cs, const struct filter *f)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < cs->n; i++) {
+		const struct mc_conn *c = &cs->v[i];
+		char l[64], r[64];
+
+		if (c->kind == MC_CONN_LISTEN || !match(f, c))
+			continue;
+		n++;
+		endpoint(&c->s, true, l, sizeof(l));
+		endpoint(&c->s, false, r, sizeof(r));
+		if (c->kind == MC_CONN_FALLBACK) {
+			printf("FAIL %s -> %s fell back to TCP%s%s\n", l, r, c->why ? ": " : "",
+			       c->why ? c->why : "");
+			return EXIT_FAIL;
+		}
+		if (c->nsub_established < f->expect) {
+			printf("FAIL %s -> %s has %d established subflow%s, expected at least %d\n",
+			       l, r, c->nsub_established, c->nsub_established == 1 ? "" : "s",
+			       f->expect);
+			return EXIT_FAIL;
+		}
+	}
+	if (n == 0) {
+		printf("FAIL no matching MPTCP connection\n");
+		return EXIT_FAIL;
+	}
+	printf("OK %d connection%s with at least %d established subflow%s\n", n, n == 1 ? "" : "s",
+	       f->expect, f->expect == 1 ? "" : "s");
+	return EXIT_OK;
+}
+
+int cmd_status_main(struct cli *cli, int argc, char **argv)
+{
+	struct filter f = { .port = -1, .expect = -1 };
+	struct mc_err e = { 0 };
+	struct mc_conns cs;
+	int ret, shown = 0;
+
+	for (int i = 1; i < argc; i++)
+		if (cli_is_help(argv[i])) {
+			fputs(status_usage, stdout);
+			return EXIT_OK;
+		}
+	ret = parse_args(argc, argv, cli, &f);
+	if (ret)
+		return ret;
+	if (mc_conns_load(&cs, f.listeners, &e))
+		return cli_fail(&e, "status");
+	mc_conns_procs(&cs);
+	if (mc_conns_ifnames(&cs, &e)) {
+		cli_fail(&e, "status: interface names");
+		mc_err_clear(&e);
+	}
+	if (f.expect >= 0) {
+		ret = expect_check(&cs, &f);
+		mc_conns_free(&cs);
+		return ret;
+	}
+	if (cli->json) {
+		struct jw w;
+
+		jw_init(&w, stdout, cli->pretty);
+		jw_obj_open(&w, NULL);
+		jw_bool(&w, "subflow_details_hidden", cs.details_hidden);
+		jw_arr_open(&w, "connections");
+		for (size_t i = 0; i < cs.n; i++)
+			if (match(&f, &cs.v[i]))
+				print_json(&w, &cs.v[i]);
+		jw_arr_close(&w);
+		jw_obj_close(&w);
+		jw_end(&w);
+	} else {
+		for (size_t i = 0; i < cs.n; i++) {
+			if (!match(&f, &cs.v[i]))
+				continue;
+			print_text(&cs.v[i]);
+			shown++;
+		}
+		if (!shown)
+			printf("no MPTCP connections%s\n",
+			       f.port >= 0 || f.has_dst || f.has_src || f.pid ? " match" : "");
+		if (cs.details_hidden)
+			fprintf(stderr, "note: the kernel hides subflow details from users without "
+					"CAP_NET_ADMIN: only first subflows are matched\n");
+	}
+	mc_conns_free(&cs);
+	return EXIT_OK;
+}

@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The connection model: MPTCP sockets joined with their TCP subflows by token. */
+#include "diag.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <netinet/tcp.h>
+#include <linux/sock_diag.h>
+
+#include "../rt/rt.h"
+
+#define ALL_STATES 0xffffffffU
+#define NOT_LISTEN (ALL_STATES & ~(1U << TCP_LISTEN))
+
+struct vec {
+	struct diag_sock *v;
+	size_t n, cap;
+};
+
+static int vec_push(const struct diag_sock *s, void *data)
+{
+	struct vec *v = data;
+
+	if (v->n == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 64;
+		struct diag_sock *nv = realloc(v->v, cap * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		v->v = nv;
+		v->cap = cap;
+	}
+	v->v[v->n++] = *s;
+	return 0;
+}
+
+static bool same_tuple(const struct diag_sock *a, const struct diag_sock *b)
+{
+	return a->family == b->family && a->sport == b->sport && a->dport == b->dport &&
+	       !memcmp(a->src.a.raw, b->src.a.raw, 16) && !memcmp(a->dst.a.raw, b->dst.a.raw, 16);
+}
+
+static const char *fallback_why(const struct mc_conn *c)
+{
+	for (int i = 0; i < c->nsub; i++) {
+		const struct diag_sock *s = &c->subs[i].s;
+
+		if (!s->has_sf)
+			continue;
+		if ((s->sf_flags & MC_SF_MCAP_LOC) && !(s->sf_flags & MC_SF_MCAP_REM))
+			return "the peer did not answer MP_CAPABLE: it has no MPTCP enabled, or a "
+			       "middlebox removed the option";
+	}
+	if (c->nsub == 0)
+		return NULL;
+	return "fell back after the handshake (see mptcpctl monitor --counters)";
+}
+
+static int conn_add_sub(struct mc_conn *c, const struct diag_sock *s)
+{
+	struct mc_subflow *ns = realloc(c->subs, (size_t)(c->nsub + 1) * sizeof(*ns));
+
+	if (!ns)
+		return -ENOMEM;
+	c->subs = ns;
+	memset(&c->subs[c->nsub], 0, sizeof(c->subs[0]));
+	c->subs[c->nsub].s = *s;
+	c->nsub++;
+	if (s->state == TCP_ESTABLISHED)
+		c->nsub_established++;
+	return 0;
+}
+
+static void conn_shares(struct mc_conn *c)
+{
+	uint64_t tx = 0, rx = 0;
+	bool use_tx;
+
+	for (int i = 0; i < c->nsub; i++) {
+		tx += c->subs[i].s.tcp.bytes_acked;
+		rx += c->subs[i].s.tcp.bytes_received;
+	}
+	use_tx = tx >= rx;
+	for (int i = 0; i < c->nsub; i++) {
+		uint64_t b = use_tx ? c->subs[i].s.tcp.bytes_acked :
+				      c->subs[i].s.tcp.bytes_received;
+		uint64_t t = use_tx ? tx : rx;
+
+		c->subs[i].share = t ? (double)b / (double)t : 0;
+	}
+}
+
+int mc_conns_join(struct mc_conns *cs, const struct diag_sock *msk, size_t nmsk,
+		  const struct diag_sock *tcp, size_t ntcp, bool listeners)
+{
+	memset(cs, 0, sizeof(*cs));
+	cs->v = calloc(nmsk ? nmsk : 1, sizeof(*cs->v));
+	if (!cs->v)
+		return -ENOMEM;
+	for (size_t i = 0; i < nmsk; i++) {
+		struct mc_conn *c;
+
+		if (msk[i].state == TCP_LISTEN && !listeners)
+			continue;
+		c = &cs->v[cs->n++];
+		c->s = msk[i];
+		if (msk[i].state == TCP_LISTEN)
+			c->kind = MC_CONN_LISTEN;
+		else if (msk[i].has_mptcp && (msk[i].mptcp.flags & MC_MPTCP_INFO_FLAG_FALLBACK))
+			c->kind = MC_CONN_FALLBACK;
+		else
+			c->kind = MC_CONN_MPTCP;
+	}
+	for (size_t j = 0; j < ntcp; j++) {
+		const struct diag_sock *t = &tcp[j];
+
+		if (!t->ulp_mptcp || t->state == TCP_LISTEN)
+			continue; /* plain TCP is never shown as MPTCP */
+		if (!t->has_sf)
+			cs->details_hidden = true;
+		for (size_t i = 0; i < cs->n; i++) {
+			struct mc_conn *c = &cs->v[i];
+			bool match;
+
+			if (c->kind == MC_CONN_LISTEN)
+				continue;
+			/* The token joins; without it (unprivileged) the first subflow still
+			 * shares the MPTCP socket's addresses and ports. */
+			match = t->has_sf && c->s.has_mptcp ? t->token_loc == c->s.mptcp.token :
+							      same_tuple(t, &c->s);
+			if (!match)
+				continue;
+			if (conn_add_sub(c, t))
+				return -ENOMEM;
+			break;
+		}
+	}
+	for (size_t i = 0; i < cs->n; i++) {
+		conn_shares(&cs->v[i]);
+		if (cs->v[i].kind == MC_CONN_FALLBACK)
+			cs->v[i].why = fallback_why(&cs->v[i]);
+	}
+	return 0;
+}
+
+int mc_conns_load(struct mc_conns *cs, bool listeners, struct mc_err *e)
+{
+	struct vec msk = { 0 }, tcp = { 0 };
+	struct nl nl;
+	int ret;
+
+	memset(cs, 0, sizeof(*cs));
+	ret = nl_open(&nl, NETLINK_SOCK_DIAG, e);
+	if (ret)
+		return ret;
+	ret = diag_dump(&nl, AF_UNSPEC, IPPROTO_MPTCP, listeners ? ALL_STATES : NOT_LISTEN,
+			vec_push, &msk, e);
+	if (!ret)
+		ret = diag_dump(&nl, AF_UNSPEC, IPPROTO_TCP, NOT_LISTEN, vec_push, &tcp, e);
+	nl_close(&nl);
+	if (!ret) {
+		ret = mc_conns_join(cs, msk.v, msk.n, tcp.v, tcp.n, listeners);
+		if (ret)
+			mc_err_set(e, ret, "joining subflows to connections");
+	}
+	free(msk.v);
+	free(tcp.v);
+	return ret;
+}
+
+void mc_conns_free(struct mc_conns *cs)
+{
+	for (size_t i = 0; i < cs->n; i++)
+		free(cs->v[i].subs);
+	free(cs->v);
+	memset(cs, 0, sizeof(*cs));
+}
+
+static struct mc_conn *by_inode(struct mc_conns *cs, unsigned long ino)
+{
+	for (size_t i = 0; i < cs->n; i++)
+		if (cs->v[i].s.inode == ino)
+			return &cs->v[i];
+	return NULL;
+}
+
+void mc_conns_procs(struct mc_conns *cs)
+{
+	DIR *proc = opendir("/proc");
+	struct dirent *d;
+
+	if (!proc)
+		return;
+	while ((d = readdir(proc))) {
+		char path[64], link[64], comm[32] = "";
+		struct dirent *f;
+		DIR *fds;
+		FILE *fc;
+
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/fd", d->d_name);
+		fds = opendir(path);
+		if (!fds) {
+			if (errno == EACCES)
+				cs->procs_hidden = true;
+			continue;
+		}
+		while ((f = readdir(fds))) {
+			char fp[96];
+			unsigned long ino;
+			struct mc_conn *c;
+			ssize_t n;
+
+			if (f->d_name[0] == '.')
+				continue;
+			snprintf(fp, sizeof(fp), "%s/%s", path, f->d_name);
+			n = readlink(fp, link, sizeof(link) - 1);
+			if (n <= 0)
+				continue;
+			link[n] = '\0';
+			if (sscanf(link, "socket:[%lu]", &ino) != 1)
+				continue;
+			c = by_inode(cs, ino);
+			if (!c || c->pid)
+				continue;
+			c->pid = (pid_t)atoi(d->d_name);
+			if (!comm[0]) {
+				snprintf(fp, sizeof(fp), "/proc/%s/comm", d->d_name);
+				fc = fopen(fp, "re");
+				if (fc) {
+					if (!fgets(comm, sizeof(comm), fc))
+						comm[0] = '\0';
+					fclose(fc);
+					comm[strcspn(comm, "\n")] = '\0';
+				}
+			}
+			snprintf(c->comm, sizeof(c->comm), "%s", comm);
+		}
+		closedir(fds);
+	}
+	closedir(proc);
+}
+
+struct if_ctx {
+	struct mc_conns *cs;
+	struct rt_link links[64];
+	int nlinks;
+};
+
+static int link_cb(const struct rt_link *l, void *data)
+{
+	struct if_ctx *c = data;
+
+	if (c->nlinks < 64)
+		c->links[c->nlinks++] = *l;
+	return 0;
+}
+
+static const char *ifname_of(struct if_ctx *c, int ifindex)
+{
+	for (int i = 0; i < c->nlinks; i++)
+		if (c->links[i].ifindex == ifindex)
+			return c->links[i].name;
+	return NULL;
+}
+
+static int addr_cb(const struct rt_addr *a, void *data)
+{
+	struct if_ctx *c = data;
+	const char *name = ifname_of(c, a->ifindex);
+
+	for (size_t i = 0; name && i < c->cs->n; i++) {
+		struct mc_conn *cn = &c->cs->v[i];
+
+		for (int k = 0; k < cn->nsub; k++) {
+			struct mc_subflow *sf = &cn->subs[k];
+
+			if (sf->ifname[0] || sf->s.family != a->p.family ||
+			    memcmp(sf->s.src.a.raw, a->p.a.raw, mc_prefix_alen(&a->p)))
+				continue;
+			snprintf(sf->ifname, sizeof(sf->ifname), "%s", name);
+		}
+	}
+	return 0;
+}
+
+int mc_conns_ifnames(struct mc_conns *cs, struct mc_err *e)
+{
+	struct if_ctx *c = calloc(1, sizeof(*c));
+	struct nl nl;
+	int ret;
+
+	if (!c)
+		return -ENOMEM;
+	c->cs = cs;
+	ret = nl_open(&nl, NETLINK_ROUTE, e);
+	if (ret)
+		goto out;
+	ret = rt_link_dump(&nl, link_cb, c, e);
+	/* A subflow bound to a device (an endpoint with dev) says so itself. */
+	for (size_t i = 0; !ret && i < cs->n; i++)
+		for (int k = 0; k < cs->v[i].nsub; k++) {
+			const char *n = ifname_of(c, cs->v[i].subs[k].s.ifindex);
+
+			if (n)
+				snprintf(cs->v[i].subs[k].ifname, IF_NAMESIZE, "%s", n);
+		}
+	if (!ret)
+		ret = rt_addr_dump(&nl, AF_UNSPEC, addr_cb, c, e);
+	nl_close(&nl);
+out:
+	free(c);
+	return ret;
+}

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * sock_diag: MPTCP sockets and TCP sockets (some of them MPTCP subflows),
+ * decoded into plain structs, then joined into connections by token.
+ *
+ * The protocol travels in the INET_DIAG_REQ_PROTOCOL attribute: the request
+ * header's sdiag_protocol is a u8 and 262 (MPTCP) does not fit.
+ */
+#ifndef MC_DIAG_H
+#define MC_DIAG_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "../common/addr.h"
+#include "../nl/nl.h"
+#include "../uapi/mptcp_uapi.h"
+
+struct diag_tcp {
+	uint32_t rtt_us, rttvar_us, snd_cwnd, snd_mss;
+	uint32_t retrans, total_retrans;
+	uint64_t bytes_sent, bytes_acked, bytes_received, delivery_rate;
+};
+
+struct diag_sock {
+	int protocol; /* IPPROTO_TCP or IPPROTO_MPTCP: which dump it came from */
+	int family;
+	uint8_t state; /* TCP_ESTABLISHED, ... */
+	struct mc_prefix src, dst;
+	uint16_t sport, dport;
+	int ifindex; /* bound device, 0 if none */
+	uint32_t uid, inode;
+	char cong[16];
+	bool has_tcp;
+	struct diag_tcp tcp;
+	bool has_mptcp;
+	size_t mptcp_len; /* bytes of mptcp_info the kernel sent */
+	struct mc_mptcp_info mptcp;
+	bool ulp_mptcp; /* a TCP socket that is an MPTCP subflow */
+	bool has_sf; /* subflow details present (the kernel shows them to CAP_NET_ADMIN) */
+	uint32_t token_loc, token_rem, sf_flags;
+	uint8_t id_loc, id_rem;
+};
+
+/* states: bit mask of (1 << TCP_*). */
+struct nlmsghdr *diag_req_build(void *buf, int family, int protocol, uint32_t states);
+/* Decodes one SOCK_DIAG_BY_FAMILY reply (pure). protocol is the request's. */
+int diag_sock_parse(const struct nlmsghdr *nlh, int protocol, struct diag_sock *s);
+
+typedef int (*diag_cb)(const struct diag_sock *s, void *data);
+/* nl: NETLINK_SOCK_DIAG. Both families are dumped when family is AF_UNSPEC. */
+int diag_dump(struct nl *nl, int family, int protocol, uint32_t states, diag_cb cb, void *data,
+	      struct mc_err *e);
+
+/* ---- the model: connections and their subflows ---- */
+
+struct mc_subflow {
+	struct diag_sock s;
+	char ifname[IF_NAMESIZE];
+	double share; /* of the connection's bytes in the busier direction, 0..1 */
+};
+
+enum mc_conn_kind {
+	MC_CONN_MPTCP,
+	MC_CONN_FALLBACK,
+	MC_CONN_LISTEN
+};
+
+struct mc_conn {
+	struct diag_sock s;
+	enum mc_conn_kind kind;
+	const char *why; /* why it fell back, where it can be told; else NULL */
+	int nsub;
+	int nsub_established;
+	struct mc_subflow *subs;
+	pid_t pid; /* 0 if unknown */
+	char comm[17];
+};
+
+struct mc_conns {
+	struct mc_conn *v;
+	size_t n;
+	bool details_hidden; /* subflow tokens hidden: not CAP_NET_ADMIN */
+	bool procs_hidden; /* some processes' fds unreadable */
+};
+
+/* Dumps MPTCP and TCP sockets of the current namespace and joins them. */
+int mc_conns_load(struct mc_conns *c, bool listeners, struct mc_err *e);
+/* Pure part of the above: join arrays of decoded sockets (tests, fuzzers). */
+int mc_conns_join(struct mc_conns *c, const struct diag_sock *msk, size_t nmsk,
+		  const struct diag_sock *tcp, size_t ntcp, bool listeners);
+void mc_conns_free(struct mc_conns *c);
+/* Owning processes from /proc (best effort: what this user may read). */
+void mc_conns_procs(struct mc_conns *c);
+/* Interface names of subflows, from the bound device or the local address. */
+int mc_conns_ifnames(struct mc_conns *c, struct mc_err *e);
+
+const char *diag_state_name(uint8_t state);
+
+#endif
