@@ -196,7 +196,7 @@ void mc_conns_procs(struct mc_conns *cs)
 	if (!proc)
 		return;
 	while ((d = readdir(proc))) {
-		char path[64], link[64], comm[32] = "";
+		char path[300], link[64], comm[32] = "";
 		struct dirent *f;
 		DIR *fds;
 		FILE *fc;
@@ -211,7 +211,7 @@ void mc_conns_procs(struct mc_conns *cs)
 			continue;
 		}
 		while ((f = readdir(fds))) {
-			char fp[96];
+			char fp[600];
 			unsigned long ino;
 			struct mc_conn *c;
 			ssize_t n;
