@@ -30,6 +30,7 @@ struct cli_cmd {
 /* Subcommands: argv[0] is the subcommand's name. */
 int cmd_lab_main(struct cli *cli, int argc, char **argv);
 int cmd_status_main(struct cli *cli, int argc, char **argv);
+int cmd_monitor_main(struct cli *cli, int argc, char **argv);
 
 /* "mptcpctl: " + message to stderr. */
 void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

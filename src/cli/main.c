@@ -14,6 +14,7 @@ static int cmd_version(struct cli *cli, int argc, char **argv);
 
 static const struct cli_cmd commands[] = {
 	{ "status", cmd_status_main, "MPTCP connections and their subflows, path by path" },
+	{ "monitor", cmd_monitor_main, "path-manager events and MPTCP counters as they happen" },
 	{ "lab", cmd_lab_main, "two hosts joined by N shaped links, in network namespaces" },
 	{ "help", cmd_help, "help on a subcommand" },
 	{ "version", cmd_version, "print the version" },

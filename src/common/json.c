@@ -136,6 +136,15 @@ void jw_double(struct jw *w, const char *key, double val)
 		fputs("null", w->f);
 }
 
+void jw_fixed6(struct jw *w, const char *key, double val)
+{
+	begin_value(w, key);
+	if (isfinite(val))
+		fprintf(w->f, "%.6f", val);
+	else
+		fputs("null", w->f);
+}
+
 void jw_bool(struct jw *w, const char *key, bool val)
 {
 	begin_value(w, key);

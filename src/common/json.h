@@ -26,6 +26,8 @@ void jw_str(struct jw *w, const char *key, const char *val);
 void jw_u64(struct jw *w, const char *key, uint64_t val);
 void jw_i64(struct jw *w, const char *key, int64_t val);
 void jw_double(struct jw *w, const char *key, double val);
+/* Fixed six decimals, e.g. a UNIX time with microseconds. */
+void jw_fixed6(struct jw *w, const char *key, double val);
 void jw_bool(struct jw *w, const char *key, bool val);
 void jw_null(struct jw *w, const char *key);
 /* Ends the top-level value with a newline. */
