@@ -15,6 +15,9 @@ static int cmd_version(struct cli *cli, int argc, char **argv);
 static const struct cli_cmd commands[] = {
 	{ "status", cmd_status_main, "MPTCP connections and their subflows, path by path" },
 	{ "monitor", cmd_monitor_main, "path-manager events and MPTCP counters as they happen" },
+	{ "run", cmd_run, "run a program with its TCP sockets as MPTCP sockets" },
+	{ "enable", cmd_enable, "a systemd drop-in: a service's TCP sockets become MPTCP" },
+	{ "disable", cmd_enable, "remove the drop-in of 'enable'" },
 	{ "lab", cmd_lab_main, "two hosts joined by N shaped links, in network namespaces" },
 	{ "help", cmd_help, "help on a subcommand" },
 	{ "version", cmd_version, "print the version" },
