@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* mptcpctl status: what each MPTCP connection really does, subflow by subflow. */
 #include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,11 +13,12 @@
 
 #include "cli.h"
 #include "../common/json.h"
+#include "../common/units.h"
 #include "../diag/diag.h"
 
 static const char status_usage[] =
 	"Usage: mptcpctl status [-j] [-l] [port P] [dst ADDR] [src ADDR] [pid PID]\n"
-	"                       [--expect-subflows N]\n"
+	"                       [--expect-subflows N | --watch [INTERVAL] [count N]]\n"
 	"\n"
 	"Every MPTCP connection of this network namespace (use 'mptcpctl -n NETNS'\n"
 	"for another) with its TCP subflows, from one sock_diag dump of MPTCP sockets\n"
@@ -28,6 +34,9 @@ static const char status_usage[] =
 	"  --expect-subflows N  exit 0 when every matching connection has at least N\n"
 	"                       established subflows and did not fall back, else 1\n"
 	"                       with a one-line reason\n"
+	"  --watch [INTERVAL]   redraw every INTERVAL (default 1s) with each subflow's\n"
+	"                       rates; with -j, one JSON object per line. Ends on\n"
+	"                       SIGINT/SIGTERM, or after 'count N' refreshes\n"
 	"\n"
 	"Without CAP_NET_ADMIN the kernel hides subflow tokens: only each\n"
 	"connection's first subflow can then be matched, and status says so.\n";
@@ -39,6 +48,9 @@ struct filter {
 	int pid;
 	bool listeners;
 	int expect; /* -1: no check */
+	bool watch;
+	uint64_t interval_us;
+	long count; /* watch: stop after this many refreshes; -1 = never */
 };
 
 static bool match(const struct filter *f, const struct mc_conn *c)
@@ -125,10 +137,15 @@ static void print_text(const struct mc_conn *c)
 			if (s->sf_flags & MC_SF_FULLY_ESTABLISHED)
 				printf(" fully-established");
 		}
-		printf("  sent %s recv %s (%.0f%%)  rtt %.2fms cwnd %u retrans %u\n",
+		printf("  sent %s recv %s (%.0f%%)  rtt %.2fms cwnd %u retrans %u",
 		       human_bytes(s->tcp.bytes_acked, b1, sizeof(b1)),
 		       human_bytes(s->tcp.bytes_received, b2, sizeof(b2)), sf->share * 100,
 		       s->tcp.rtt_us / 1000.0, s->tcp.snd_cwnd, s->tcp.total_retrans);
+		if (sf->has_rate)
+			printf("  tx %s rx %s",
+			       units_fmt_rate((uint64_t)sf->tx_bps, b1, sizeof(b1)),
+			       units_fmt_rate((uint64_t)sf->rx_bps, b2, sizeof(b2)));
+		putchar('\n');
 	}
 }
 
@@ -190,6 +207,10 @@ static void print_json(struct jw *w, const struct mc_conn *c)
 		jw_u64(w, "rtt_us", s->tcp.rtt_us);
 		jw_u64(w, "cwnd", s->tcp.snd_cwnd);
 		jw_u64(w, "retrans", s->tcp.total_retrans);
+		if (sf->has_rate) {
+			jw_u64(w, "tx_bps", (uint64_t)sf->tx_bps);
+			jw_u64(w, "rx_bps", (uint64_t)sf->rx_bps);
+		}
 		jw_obj_close(w);
 	}
 	jw_arr_close(w);
@@ -211,8 +232,30 @@ static int parse_args(int argc, char **argv, struct cli *cli, struct filter *f)
 			f->listeners = true;
 			continue;
 		}
+		if (!strcmp(a, "--watch") || !strcmp(a, "-w")) {
+			f->watch = true;
+			/* An optional interval follows. */
+			if (i + 1 < argc && argv[i + 1][0] >= '0' && argv[i + 1][0] <= '9') {
+				if (units_parse_duration(argv[++i], &f->interval_us) ||
+				    f->interval_us < 100000 || f->interval_us > 3600000000ULL)
+					return cli_usage(
+						"status ",
+						"status: --watch '%s': expected 0.1s to 1h",
+						argv[i]);
+			}
+			continue;
+		}
 		if (i + 1 >= argc)
 			return cli_usage("status ", "status: '%s' needs a value", a);
+		if (!strcmp(a, "count")) {
+			errno = 0;
+			f->count = strtol(argv[++i], &end, 10);
+			if (errno || *end || end == argv[i] || f->count < 1)
+				return cli_usage("status ",
+						 "status: count '%s': expected a positive number",
+						 argv[i]);
+			continue;
+		}
 		if (!strcmp(a, "port") || !strcmp(a, "pid") || !strcmp(a, "--expect-subflows")) {
 			errno = 0;
 			v = strtol(argv[++i], &end, 10);
@@ -281,12 +324,125 @@ static int expect_check(const struct mc_conns *cs, const struct filter *f)
 	return EXIT_OK;
 }
 
+static void render(struct cli *cli, const struct mc_conns *cs, const struct filter *f)
+{
+	int shown = 0;
+
+	if (cli->json) {
+		struct jw w;
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		jw_init(&w, stdout, cli->pretty && !f->watch);
+		jw_obj_open(&w, NULL);
+		if (f->watch)
+			jw_fixed6(&w, "time", (double)ts.tv_sec + ts.tv_nsec / 1e9);
+		jw_bool(&w, "subflow_details_hidden", cs->details_hidden);
+		jw_bool(&w, "processes_hidden", cs->procs_hidden);
+		jw_arr_open(&w, "connections");
+		for (size_t i = 0; i < cs->n; i++)
+			if (match(f, &cs->v[i]))
+				print_json(&w, &cs->v[i]);
+		jw_arr_close(&w);
+		jw_obj_close(&w);
+		jw_end(&w);
+		return;
+	}
+	for (size_t i = 0; i < cs->n; i++) {
+		if (!match(f, &cs->v[i]))
+			continue;
+		print_text(&cs->v[i]);
+		shown++;
+	}
+	if (!shown)
+		printf("no MPTCP connections%s\n",
+		       f->port >= 0 || f->has_dst || f->has_src || f->pid ? " match" : "");
+	if (cs->details_hidden)
+		printf("note: the kernel hides subflow details from users without CAP_NET_ADMIN: "
+		       "only first subflows are matched\n");
+	if (cs->procs_hidden && shown)
+		printf("note: other users' processes are hidden: run as root to see every owner\n");
+	fflush(stdout);
+}
+
+static int load(struct mc_conns *cs, const struct filter *f, struct mc_err *e)
+{
+	int ret = mc_conns_load(cs, f->listeners, e);
+
+	if (ret)
+		return ret;
+	mc_conns_procs(cs);
+	/* Interface names are a nicety: a failure to read them is not fatal. */
+	mc_conns_ifnames(cs, NULL);
+	return 0;
+}
+
+static double mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* --watch: redraw every interval with per-subflow rates until a signal or count. */
+static int watch(struct cli *cli, const struct filter *f)
+{
+	struct mc_conns prev = { 0 }, cur;
+	struct mc_err e = { 0 };
+	bool tty = isatty(STDOUT_FILENO) && !cli->json;
+	double t_prev = 0;
+	sigset_t sigs;
+	int sfd, ret = EXIT_OK;
+
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigprocmask(SIG_BLOCK, &sigs, NULL);
+	sfd = signalfd(-1, &sigs, SFD_CLOEXEC);
+	for (long n = 0; f->count < 0 || n < f->count; n++) {
+		struct pollfd p = { .fd = sfd, .events = POLLIN };
+		double t;
+
+		if (load(&cur, f, &e)) {
+			ret = cli_fail(&e, "status");
+			break;
+		}
+		t = mono_s();
+		if (n > 0)
+			mc_conns_rates(&cur, &prev, t - t_prev);
+		if (tty)
+			fputs("\033[H\033[2J", stdout);
+		else if (n > 0 && !cli->json)
+			putchar('\n');
+		if (!cli->json) {
+			time_t now = time(NULL);
+			char ts[32];
+
+			strftime(ts, sizeof(ts), "%H:%M:%S", localtime(&now));
+			printf("mptcpctl status, every %.1fs, %s\n", f->interval_us / 1e6, ts);
+		}
+		render(cli, &cur, f);
+		mc_conns_free(&prev);
+		prev = cur;
+		t_prev = t;
+		if (f->count >= 0 && n + 1 >= f->count)
+			break;
+		if (poll(&p, 1, (int)(f->interval_us / 1000)) > 0)
+			break; /* SIGINT or SIGTERM: a normal end */
+	}
+	mc_conns_free(&prev);
+	if (sfd >= 0)
+		close(sfd);
+	return ret;
+}
+
 int cmd_status_main(struct cli *cli, int argc, char **argv)
 {
-	struct filter f = { .port = -1, .expect = -1 };
+	struct filter f = { .port = -1, .expect = -1, .interval_us = 1000000, .count = -1 };
 	struct mc_err e = { 0 };
 	struct mc_conns cs;
-	int ret, shown = 0;
+	int ret;
 
 	for (int i = 1; i < argc; i++)
 		if (cli_is_help(argv[i])) {
@@ -296,45 +452,14 @@ int cmd_status_main(struct cli *cli, int argc, char **argv)
 	ret = parse_args(argc, argv, cli, &f);
 	if (ret)
 		return ret;
-	if (mc_conns_load(&cs, f.listeners, &e))
+	if (f.watch && f.expect >= 0)
+		return cli_usage("status ",
+				 "status: --watch and --expect-subflows exclude each other");
+	if (f.watch)
+		return watch(cli, &f);
+	if (load(&cs, &f, &e))
 		return cli_fail(&e, "status");
-	mc_conns_procs(&cs);
-	if (mc_conns_ifnames(&cs, &e)) {
-		cli_fail(&e, "status: interface names");
-		mc_err_clear(&e);
-	}
-	if (f.expect >= 0) {
-		ret = expect_check(&cs, &f);
-		mc_conns_free(&cs);
-		return ret;
-	}
-	if (cli->json) {
-		struct jw w;
-
-		jw_init(&w, stdout, cli->pretty);
-		jw_obj_open(&w, NULL);
-		jw_bool(&w, "subflow_details_hidden", cs.details_hidden);
-		jw_arr_open(&w, "connections");
-		for (size_t i = 0; i < cs.n; i++)
-			if (match(&f, &cs.v[i]))
-				print_json(&w, &cs.v[i]);
-		jw_arr_close(&w);
-		jw_obj_close(&w);
-		jw_end(&w);
-	} else {
-		for (size_t i = 0; i < cs.n; i++) {
-			if (!match(&f, &cs.v[i]))
-				continue;
-			print_text(&cs.v[i]);
-			shown++;
-		}
-		if (!shown)
-			printf("no MPTCP connections%s\n",
-			       f.port >= 0 || f.has_dst || f.has_src || f.pid ? " match" : "");
-		if (cs.details_hidden)
-			fprintf(stderr, "note: the kernel hides subflow details from users without "
-					"CAP_NET_ADMIN: only first subflows are matched\n");
-	}
+	ret = f.expect >= 0 ? expect_check(&cs, &f) : (render(cli, &cs, &f), EXIT_OK);
 	mc_conns_free(&cs);
-	return EXIT_OK;
+	return ret;
 }

@@ -11,6 +11,7 @@
 #include <netinet/tcp.h>
 #include <linux/sock_diag.h>
 
+#include "../common/hmap.h"
 #include "../rt/rt.h"
 
 #define ALL_STATES 0xffffffffU
@@ -51,9 +52,14 @@ static const char *fallback_why(const struct mc_conn *c)
 
 		if (!s->has_sf)
 			continue;
-		if ((s->sf_flags & MC_SF_MCAP_LOC) && !(s->sf_flags & MC_SF_MCAP_REM))
+		if (s->sf_flags & (MC_SF_JOIN_LOC | MC_SF_JOIN_REM) ||
+		    (s->sf_flags & MC_SF_MCAP_REM))
+			continue;
+		if (s->sf_flags & MC_SF_MCAP_LOC)
 			return "the peer did not answer MP_CAPABLE: it has no MPTCP enabled, or a "
 			       "middlebox removed the option";
+		return "the client's SYN carried no MP_CAPABLE: it did not ask for MPTCP, or a "
+		       "middlebox removed the option";
 	}
 	if (c->nsub == 0)
 		return NULL;
@@ -62,8 +68,11 @@ static const char *fallback_why(const struct mc_conn *c)
 
 static int conn_add_sub(struct mc_conn *c, const struct diag_sock *s)
 {
-	struct mc_subflow *ns = realloc(c->subs, (size_t)(c->nsub + 1) * sizeof(*ns));
+	struct mc_subflow *ns;
 
+	if (c->nsub >= MC_MAX_SUBFLOWS)
+		return 0; /* beyond what any path manager opens: not shown */
+	ns = realloc(c->subs, (size_t)(c->nsub + 1) * sizeof(*ns));
 	if (!ns)
 		return -ENOMEM;
 	c->subs = ns;
@@ -94,56 +103,140 @@ static void conn_shares(struct mc_conn *c)
 	}
 }
 
+static uint64_t tuple_key(const struct diag_sock *s)
+{
+	uint64_t k = (uint64_t)s->sport << 16 | s->dport;
+
+	for (int i = 0; i < 16; i += 8) {
+		uint64_t a, b;
+
+		memcpy(&a, s->src.a.raw + i, 8);
+		memcpy(&b, s->dst.a.raw + i, 8);
+		k = hmap_mix(k ^ a) ^ b;
+	}
+	return k;
+}
+
+/* The connection a subflow belongs to: by token, or by 4-tuple when tokens are hidden. */
+static struct mc_conn *find_conn(struct mc_conns *cs, const struct hmap *by_token,
+				 const struct hmap *by_tuple, const struct diag_sock *t)
+{
+	size_t pos = 0;
+	uint32_t i;
+
+	if (t->has_sf) {
+		while (hmap_next(by_token, t->token_loc, &pos, &i))
+			if (cs->v[i].s.has_mptcp && cs->v[i].s.mptcp.token == t->token_loc)
+				return &cs->v[i];
+		return NULL;
+	}
+	while (hmap_next(by_tuple, tuple_key(t), &pos, &i))
+		if (same_tuple(t, &cs->v[i].s))
+			return &cs->v[i];
+	return NULL;
+}
+
 int mc_conns_join(struct mc_conns *cs, const struct diag_sock *msk, size_t nmsk,
 		  const struct diag_sock *tcp, size_t ntcp, bool listeners)
 {
+	struct hmap by_token = { 0 }, by_tuple = { 0 };
+	int ret = -ENOMEM;
+
 	memset(cs, 0, sizeof(*cs));
+	if (nmsk >= UINT32_MAX)
+		return -E2BIG;
 	cs->v = calloc(nmsk ? nmsk : 1, sizeof(*cs->v));
-	if (!cs->v)
-		return -ENOMEM;
+	if (!cs->v || hmap_init(&by_token, nmsk) || hmap_init(&by_tuple, nmsk))
+		goto out;
 	for (size_t i = 0; i < nmsk; i++) {
 		struct mc_conn *c;
 
 		if (msk[i].state == TCP_LISTEN && !listeners)
 			continue;
-		c = &cs->v[cs->n++];
+		c = &cs->v[cs->n];
 		c->s = msk[i];
-		if (msk[i].state == TCP_LISTEN)
+		if (msk[i].state == TCP_LISTEN) {
 			c->kind = MC_CONN_LISTEN;
-		else if (msk[i].has_mptcp && (msk[i].mptcp.flags & MC_MPTCP_INFO_FLAG_FALLBACK))
-			c->kind = MC_CONN_FALLBACK;
-		else
-			c->kind = MC_CONN_MPTCP;
+		} else {
+			if (msk[i].has_mptcp && (msk[i].mptcp.flags & MC_MPTCP_INFO_FLAG_FALLBACK))
+				c->kind = MC_CONN_FALLBACK;
+			else
+				c->kind = MC_CONN_MPTCP;
+			if ((c->s.has_mptcp &&
+			     hmap_put(&by_token, c->s.mptcp.token, (uint32_t)cs->n)) ||
+			    hmap_put(&by_tuple, tuple_key(&c->s), (uint32_t)cs->n))
+				goto out;
+		}
+		cs->n++;
 	}
 	for (size_t j = 0; j < ntcp; j++) {
 		const struct diag_sock *t = &tcp[j];
+		struct mc_conn *c;
 
 		if (!t->ulp_mptcp || t->state == TCP_LISTEN)
 			continue; /* plain TCP is never shown as MPTCP */
 		if (!t->has_sf)
 			cs->details_hidden = true;
-		for (size_t i = 0; i < cs->n; i++) {
-			struct mc_conn *c = &cs->v[i];
-			bool match;
-
-			if (c->kind == MC_CONN_LISTEN)
-				continue;
-			/* The token joins; without it (unprivileged) the first subflow still
-			 * shares the MPTCP socket's addresses and ports. */
-			match = t->has_sf && c->s.has_mptcp ? t->token_loc == c->s.mptcp.token :
-							      same_tuple(t, &c->s);
-			if (!match)
-				continue;
-			if (conn_add_sub(c, t))
-				return -ENOMEM;
-			break;
-		}
+		c = find_conn(cs, &by_token, &by_tuple, t);
+		if (c && conn_add_sub(c, t))
+			goto out;
 	}
 	for (size_t i = 0; i < cs->n; i++) {
 		conn_shares(&cs->v[i]);
 		if (cs->v[i].kind == MC_CONN_FALLBACK)
 			cs->v[i].why = fallback_why(&cs->v[i]);
 	}
+	ret = 0;
+out:
+	hmap_free(&by_token);
+	hmap_free(&by_tuple);
+	if (ret)
+		mc_conns_free(cs);
+	return ret;
+}
+
+int mc_conns_rates(struct mc_conns *cur, const struct mc_conns *prev, double dt)
+{
+	struct hmap h;
+	size_t total = 0;
+
+	for (size_t i = 0; i < prev->n; i++)
+		total += (size_t)prev->v[i].nsub;
+	if (dt <= 0 || hmap_init(&h, total))
+		return dt <= 0 ? -EINVAL : -ENOMEM;
+	for (size_t i = 0; i < prev->n && i < (1U << 24); i++)
+		for (int k = 0; k < prev->v[i].nsub; k++)
+			if (hmap_put(&h, tuple_key(&prev->v[i].subs[k].s),
+				     (uint32_t)(i << 8 | (size_t)k)))
+				goto out;
+	for (size_t i = 0; i < cur->n; i++) {
+		for (int k = 0; k < cur->v[i].nsub; k++) {
+			struct mc_subflow *sf = &cur->v[i].subs[k];
+			size_t pos = 0;
+			uint32_t v;
+
+			while (hmap_next(&h, tuple_key(&sf->s), &pos, &v)) {
+				const struct diag_sock *o = &prev->v[v >> 8].subs[v & 0xff].s;
+
+				if (!same_tuple(o, &sf->s))
+					continue;
+				sf->has_rate = true;
+				sf->tx_bps = sf->s.tcp.bytes_acked >= o->tcp.bytes_acked ?
+						     (double)(sf->s.tcp.bytes_acked -
+							      o->tcp.bytes_acked) *
+							     8 / dt :
+						     0;
+				sf->rx_bps = sf->s.tcp.bytes_received >= o->tcp.bytes_received ?
+						     (double)(sf->s.tcp.bytes_received -
+							      o->tcp.bytes_received) *
+							     8 / dt :
+						     0;
+				break;
+			}
+		}
+	}
+out:
+	hmap_free(&h);
 	return 0;
 }
 
@@ -180,9 +273,12 @@ void mc_conns_free(struct mc_conns *cs)
 	memset(cs, 0, sizeof(*cs));
 }
 
-static struct mc_conn *by_inode(struct mc_conns *cs, unsigned long ino)
+static struct mc_conn *by_inode(struct mc_conns *cs, const struct hmap *h, unsigned long ino)
 {
-	for (size_t i = 0; i < cs->n; i++)
+	size_t pos = 0;
+	uint32_t i;
+
+	while (hmap_next(h, ino, &pos, &i))
 		if (cs->v[i].s.inode == ino)
 			return &cs->v[i];
 	return NULL;
@@ -190,11 +286,18 @@ static struct mc_conn *by_inode(struct mc_conns *cs, unsigned long ino)
 
 void mc_conns_procs(struct mc_conns *cs)
 {
-	DIR *proc = opendir("/proc");
+	struct hmap h;
 	struct dirent *d;
+	DIR *proc;
 
-	if (!proc)
+	if (!cs->n || hmap_init(&h, cs->n))
 		return;
+	for (size_t i = 0; i < cs->n; i++)
+		if (hmap_put(&h, cs->v[i].s.inode, (uint32_t)i))
+			goto out;
+	proc = opendir("/proc");
+	if (!proc)
+		goto out;
 	while ((d = readdir(proc))) {
 		char path[300], link[64], comm[32] = "";
 		struct dirent *f;
@@ -225,7 +328,7 @@ void mc_conns_procs(struct mc_conns *cs)
 			link[n] = '\0';
 			if (sscanf(link, "socket:[%lu]", &ino) != 1)
 				continue;
-			c = by_inode(cs, ino);
+			c = by_inode(cs, &h, ino);
 			if (!c || c->pid)
 				continue;
 			c->pid = (pid_t)atoi(d->d_name);
@@ -244,6 +347,8 @@ void mc_conns_procs(struct mc_conns *cs)
 		closedir(fds);
 	}
 	closedir(proc);
+out:
+	hmap_free(&h);
 }
 
 struct if_ctx {

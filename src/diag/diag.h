@@ -57,10 +57,14 @@ int diag_dump(struct nl *nl, int family, int protocol, uint32_t states, diag_cb 
 
 /* ---- the model: connections and their subflows ---- */
 
+#define MC_MAX_SUBFLOWS 255
+
 struct mc_subflow {
 	struct diag_sock s;
 	char ifname[IF_NAMESIZE];
 	double share; /* of the connection's bytes in the busier direction, 0..1 */
+	bool has_rate; /* set by mc_conns_rates when the subflow was seen before */
+	double tx_bps, rx_bps;
 };
 
 enum mc_conn_kind {
@@ -97,6 +101,9 @@ void mc_conns_free(struct mc_conns *c);
 void mc_conns_procs(struct mc_conns *c);
 /* Interface names of subflows, from the bound device or the local address. */
 int mc_conns_ifnames(struct mc_conns *c, struct mc_err *e);
+
+/* Per-subflow rates from the bytes acked/received since prev, dt seconds ago. */
+int mc_conns_rates(struct mc_conns *cur, const struct mc_conns *prev, double dt);
 
 const char *diag_state_name(uint8_t state);
 
