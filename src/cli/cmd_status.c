@@ -17,7 +17,7 @@
 #include "../diag/diag.h"
 
 static const char status_usage[] =
-	"Usage: mptcpctl status [-j] [-l] [port P] [dst ADDR] [src ADDR] [pid PID]\n"
+	"Usage: mptcpctl status [-j] [-l] [-p] [port P] [dst ADDR] [src ADDR] [pid PID]\n"
 	"                       [--expect-subflows N | --watch [INTERVAL] [count N]]\n"
 	"\n"
 	"Every MPTCP connection of this network namespace (use 'mptcpctl -n NETNS'\n"
@@ -28,6 +28,8 @@ static const char status_usage[] =
 	"tells. Plain TCP connections are not MPTCP and are never listed.\n"
 	"\n"
 	"  -l                   include listeners\n"
+	"  -p                   show the owning process (as ss -p: it reads /proc/*/fd,\n"
+	"                       which costs time with many sockets)\n"
 	"  port P               connections with P as local or remote port\n"
 	"  dst ADDR, src ADDR   remote / local address of the connection\n"
 	"  pid PID              connections owned by process PID\n"
@@ -47,6 +49,7 @@ struct filter {
 	struct mc_prefix dst, src;
 	int pid;
 	bool listeners;
+	bool procs; /* -p: look up owning processes in /proc */
 	int expect; /* -1: no check */
 	bool watch;
 	uint64_t interval_us;
@@ -232,6 +235,10 @@ static int parse_args(int argc, char **argv, struct cli *cli, struct filter *f)
 			f->listeners = true;
 			continue;
 		}
+		if (!strcmp(a, "-p") || !strcmp(a, "--processes")) {
+			f->procs = true;
+			continue;
+		}
 		if (!strcmp(a, "--watch") || !strcmp(a, "-w")) {
 			f->watch = true;
 			/* An optional interval follows. */
@@ -371,7 +378,8 @@ static int load(struct mc_conns *cs, const struct filter *f, struct mc_err *e)
 
 	if (ret)
 		return ret;
-	mc_conns_procs(cs);
+	if (f->procs || f->pid > 0)
+		mc_conns_procs(cs);
 	/* Interface names are a nicety: a failure to read them is not fatal. */
 	mc_conns_ifnames(cs, NULL);
 	return 0;

@@ -95,9 +95,13 @@ static int enter_netns(const char *name)
 
 int main(int argc, char **argv)
 {
+	static char outbuf[1 << 16];
 	struct cli cli = { 0 };
 	const struct cli_cmd *c;
 	int i;
+
+	/* Large listings (status over 10,000 connections) in few writes. */
+	setvbuf(stdout, outbuf, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF, sizeof(outbuf));
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];

@@ -14,32 +14,54 @@ void jw_init(struct jw *w, FILE *f, bool pretty)
 
 static void put_string(FILE *f, const char *s)
 {
-	fputc('"', f);
+	const char *run = s;
+
+	putc_unlocked('"', f);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		const char *esc = NULL;
+		char u[8];
+
+		if (*p >= 0x20 && *p != '"' && *p != '\\')
+			continue;
+		/* Flush the run of plain characters before this one, then escape it. */
+		fwrite(run, 1, (size_t)((const char *)p - run), f);
+		run = (const char *)p + 1;
 		switch (*p) {
 		case '"':
-			fputs("\\\"", f);
+			esc = "\\\"";
 			break;
 		case '\\':
-			fputs("\\\\", f);
+			esc = "\\\\";
 			break;
 		case '\n':
-			fputs("\\n", f);
+			esc = "\\n";
 			break;
 		case '\t':
-			fputs("\\t", f);
+			esc = "\\t";
 			break;
 		case '\r':
-			fputs("\\r", f);
+			esc = "\\r";
 			break;
 		default:
-			if (*p < 0x20)
-				fprintf(f, "\\u%04x", *p);
-			else
-				fputc(*p, f);
+			snprintf(u, sizeof(u), "\\u%04x", *p);
+			esc = u;
 		}
+		fputs(esc, f);
 	}
-	fputc('"', f);
+	fputs(run, f);
+	putc_unlocked('"', f);
+}
+
+static void put_u64(FILE *f, uint64_t v)
+{
+	char buf[24];
+	char *p = buf + sizeof(buf);
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	fwrite(p, 1, (size_t)(buf + sizeof(buf) - p), f);
 }
 
 static void indent(struct jw *w)
@@ -56,7 +78,7 @@ static void begin_value(struct jw *w, const char *key)
 	int d = w->depth < JW_MAX_DEPTH ? w->depth : JW_MAX_DEPTH - 1;
 
 	if (w->need_comma[d])
-		fputc(',', w->f);
+		putc_unlocked(',', w->f);
 	w->need_comma[d] = true;
 	if (w->depth > 0)
 		indent(w);
@@ -118,7 +140,7 @@ void jw_str(struct jw *w, const char *key, const char *val)
 void jw_u64(struct jw *w, const char *key, uint64_t val)
 {
 	begin_value(w, key);
-	fprintf(w->f, "%llu", (unsigned long long)val);
+	put_u64(w->f, val);
 }
 
 void jw_i64(struct jw *w, const char *key, int64_t val)

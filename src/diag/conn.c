@@ -3,6 +3,7 @@
 #include "diag.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -240,9 +241,32 @@ out:
 	return 0;
 }
 
+struct tcp_dump {
+	struct vec v;
+	struct mc_err e;
+	int ret;
+};
+
+/* The TCP table walk is the slow half: it runs on a second core meanwhile. */
+static void *tcp_dump_thread(void *arg)
+{
+	struct tcp_dump *t = arg;
+	struct nl nl;
+
+	t->ret = nl_open(&nl, NETLINK_SOCK_DIAG, &t->e);
+	if (t->ret)
+		return NULL;
+	t->ret = diag_dump(&nl, AF_INET, IPPROTO_TCP, NOT_LISTEN, vec_push, &t->v, &t->e);
+	nl_close(&nl);
+	return NULL;
+}
+
 int mc_conns_load(struct mc_conns *cs, bool listeners, struct mc_err *e)
 {
-	struct vec msk = { 0 }, tcp = { 0 };
+	struct tcp_dump t = { 0 };
+	struct vec msk = { 0 };
+	bool threaded, any_v6 = false;
+	pthread_t th;
 	struct nl nl;
 	int ret;
 
@@ -250,18 +274,31 @@ int mc_conns_load(struct mc_conns *cs, bool listeners, struct mc_err *e)
 	ret = nl_open(&nl, NETLINK_SOCK_DIAG, e);
 	if (ret)
 		return ret;
+	threaded = pthread_create(&th, NULL, tcp_dump_thread, &t) == 0;
 	ret = diag_dump(&nl, AF_UNSPEC, IPPROTO_MPTCP, listeners ? ALL_STATES : NOT_LISTEN,
 			vec_push, &msk, e);
-	if (!ret)
-		ret = diag_dump(&nl, AF_UNSPEC, IPPROTO_TCP, NOT_LISTEN, vec_push, &tcp, e);
+	if (threaded) {
+		pthread_join(th, NULL);
+	} else {
+		tcp_dump_thread(&t);
+	}
+	if (!ret && t.ret) {
+		*e = t.e;
+		ret = t.ret;
+	}
+	/* Only an IPv6 MPTCP socket can have IPv6 subflows: skip that walk otherwise. */
+	for (size_t i = 0; i < msk.n; i++)
+		any_v6 |= msk.v[i].family == AF_INET6 && msk.v[i].state != TCP_LISTEN;
+	if (!ret && any_v6)
+		ret = diag_dump(&nl, AF_INET6, IPPROTO_TCP, NOT_LISTEN, vec_push, &t.v, e);
 	nl_close(&nl);
 	if (!ret) {
-		ret = mc_conns_join(cs, msk.v, msk.n, tcp.v, tcp.n, listeners);
+		ret = mc_conns_join(cs, msk.v, msk.n, t.v.v, t.v.n, listeners);
 		if (ret)
 			mc_err_set(e, ret, "joining subflows to connections");
 	}
 	free(msk.v);
-	free(tcp.v);
+	free(t.v.v);
 	return ret;
 }
 
@@ -321,8 +358,8 @@ void mc_conns_procs(struct mc_conns *cs)
 
 			if (f->d_name[0] == '.')
 				continue;
-			snprintf(fp, sizeof(fp), "%s/%s", path, f->d_name);
-			n = readlink(fp, link, sizeof(link) - 1);
+			/* Relative to the open fd directory: no path walk per descriptor. */
+			n = readlinkat(dirfd(fds), f->d_name, link, sizeof(link) - 1);
 			if (n <= 0)
 				continue;
 			link[n] = '\0';

@@ -40,7 +40,7 @@ kill "$CLIENT" 2>/dev/null; wait "$CLIENT" 2>/dev/null || true
 
 # ---- MPTCP, no endpoints: one subflow
 start_pair 7002 10.0.0.2 4 2000000
-d=$(js "$C" port 7002)
+d=$(js "$C" -p port 7002)
 python3 - "$d" <<'PY' || fail "1 subflow: $d"
 import json, sys
 c = json.loads(sys.argv[1])["connections"]
@@ -221,7 +221,7 @@ ok "--watch: per-subflow rates (eno1 ~24 Mbit/s, backup ~0), JSON lines and text
 if command -v setpriv >/dev/null; then
 	# Kernel 6.18 shows subflow details to every user; older kernels only to
 	# CAP_NET_ADMIN, which the "hides subflow details" note covers (unit-tested).
-	out=$(ip netns exec "$C" setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$MPTCPCTL" status port 7008)
+	out=$(ip netns exec "$C" setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$MPTCPCTL" status -p port 7008)
 	grep -q "^mptcp .*10.0.0.1:.* -> 10.0.0.2:7008" <<<"$out" || fail "unprivileged: $out"
 	[ "$(grep -c '^  subflow' <<<"$out")" -eq 2 ] || fail "unprivileged: subflows: $out"
 	grep -q "python" <<<"$out" && fail "unprivileged: saw root's process: $out"
