@@ -78,10 +78,9 @@ int cmd_enable(struct cli *cli, int argc, char **argv)
 	if (r.overridden)
 		cli_errorf("%s: warning: a drop-in after %s sets LD_PRELOAD or GODEBUG; it wins",
 			   argv[0], UNIT_DROPIN_NAME);
-	if (cli->verbose || !r.changed)
-		printf("%s: %s %s\n", name,
-		       r.changed ? (enable ? "wrote" : "removed") :
-				   (enable ? "already enabled in" : "not enabled; nothing at"),
-		       r.dropin);
+	printf("%s: %s %s\n", name,
+	       r.changed ? (enable ? "wrote" : "removed") :
+			   (enable ? "already enabled in" : "not enabled; nothing at"),
+	       r.dropin);
 	return finish(root, name, &r);
 }

@@ -29,7 +29,9 @@ command -v ip >/dev/null || skip "iproute2 (the witness) is not installed"
 
 # The root namespace as it was: links (names, no counters) and namespaces.
 root_links() { ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | sort; }
-netns_names() { ip netns list | awk '{print $1}' | sort; }
+# Only this test's namespaces: other tests may run at the same time on a
+# developer's machine; .ci/run checks that none at all is left at the end.
+netns_names() { ip netns list | awk '{print $1}' | grep "^$LAB" | sort || true; }
 ROOT_LINKS_BEFORE=$(root_links)
 NETNS_BEFORE=$(netns_names)
 EXTRA_CLEANUP=()
