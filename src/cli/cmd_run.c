@@ -29,6 +29,7 @@ static const char run_usage[] =
 	"Not reached: io_uring socket creation; setuid programs under preload. See\n"
 	"mptcpctl-run(8).\n";
 
+static void log_stderr(void *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void log_stderr(void *ctx, const char *fmt, ...)
 {
 	va_list ap;
