@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,8 @@ struct unit {
 static int parse_scaled(const char *s, const struct unit *units, double def_scale, double *out)
 {
 	char *end;
-	double v;
+	double v, scale;
+	bool overflow;
 
 	if (!s || !*s)
 		return -EINVAL;
@@ -28,19 +30,25 @@ static int parse_scaled(const char *s, const struct unit *units, double def_scal
 			return -EINVAL;
 	errno = 0;
 	v = strtod(s, &end);
-	if (end == s || errno == ERANGE || !isfinite(v) || v < 0)
+	if (end == s || v < 0)
 		return -EINVAL;
+	/* Too large (or small) for a double: out of range, as units.h promises. */
+	overflow = errno == ERANGE || !isfinite(v);
 	if (*end == '\0') {
-		*out = v * def_scale;
-		return 0;
+		scale = def_scale;
+	} else {
+		const struct unit *u = units;
+
+		while (u->name && strcasecmp(end, u->name))
+			u++;
+		if (!u->name)
+			return -EINVAL;
+		scale = u->scale;
 	}
-	for (const struct unit *u = units; u->name; u++) {
-		if (!strcasecmp(end, u->name)) {
-			*out = v * u->scale;
-			return 0;
-		}
-	}
-	return -EINVAL;
+	if (overflow)
+		return -ERANGE;
+	*out = v * scale;
+	return 0;
 }
 
 static const struct unit rate_units[] = {

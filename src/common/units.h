@@ -18,7 +18,7 @@ int units_parse_rate(const char *s, uint64_t *bps);
 int units_parse_size(const char *s, uint64_t *bytes);
 /* Duration: ns, us, ms, s (default), m, h. Result in microseconds. */
 int units_parse_duration(const char *s, uint64_t *usec);
-/* Percentage 0..100 with an optional '%'; result in millionths of one (ppm of 100%). */
+/* Percentage 0..100 with an optional '%'; the result is in percent. */
 int units_parse_percent(const char *s, double *pct);
 
 /* "9.54 Gbit/s"-style rendering of bits per second into buf. */

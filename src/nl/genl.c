@@ -25,13 +25,14 @@ struct nlmsghdr *genl_getfamily_build(void *buf, const char *name)
 
 static int parse_groups(const struct nlattr *nest, struct genl_family *f)
 {
+	const char *end = (const char *)mnl_attr_get_payload(nest) + mnl_attr_get_payload_len(nest);
 	const struct nlattr *pos;
 
 	mnl_attr_for_each_nested(pos, nest) {
 		const struct nlattr *tb[CTRL_ATTR_MCAST_GRP_MAX + 1];
 
 		if (f->ngroups >= GENL_MAX_GROUPS)
-			break;
+			return 0;
 		if (nl_attr_parse_nested(pos, tb, CTRL_ATTR_MCAST_GRP_MAX))
 			return -EBADMSG;
 		if (!tb[CTRL_ATTR_MCAST_GRP_NAME] || !tb[CTRL_ATTR_MCAST_GRP_ID])
@@ -44,7 +45,8 @@ static int parse_groups(const struct nlattr *nest, struct genl_family *f)
 		f->groups[f->ngroups].id = mnl_attr_get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
 		f->ngroups++;
 	}
-	return 0;
+	/* The loop above stops quietly at a group that does not fit. */
+	return (const char *)pos < end ? -EBADMSG : 0;
 }
 
 int genl_family_parse(const struct nlmsghdr *nlh, struct genl_family *f)

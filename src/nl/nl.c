@@ -178,7 +178,8 @@ int nl_error_parse(const struct nlmsghdr *nlh, int *error, char *kmsg, size_t km
 		if (nlh->nlmsg_flags & NLM_F_CAPPED || err == 0) {
 			skip += sizeof(struct nlmsghdr);
 		} else {
-			if (orig_len < sizeof(struct nlmsghdr))
+			/* Bound it before aligning: MNL_ALIGN(0xffffffff) wraps to 0. */
+			if (orig_len < sizeof(struct nlmsghdr) || orig_len > plen - sizeof(int))
 				return -EBADMSG;
 			skip += MNL_ALIGN(orig_len);
 		}
@@ -326,44 +327,40 @@ int nl_dump(struct nl *nl, struct nlmsghdr *req, nl_msg_cb cb, void *data,
 	return ret;
 }
 
-struct attr_tb {
-	const struct nlattr **tb;
-	unsigned int max;
-};
-
-static int attr_cb(const struct nlattr *a, void *data)
+/*
+ * libmnl's walkers stop quietly at the first attribute that does not fit
+ * (nla_len < 4 or past the end) and report success: the attributes from
+ * there on would silently be missing. Walk here and insist on reaching the end.
+ */
+static int attr_walk(const struct nlattr *a, const char *end, const struct nlattr **tb,
+		     unsigned int max)
 {
-	struct attr_tb *t = data;
-	unsigned int type = mnl_attr_get_type(a);
+	while (mnl_attr_ok(a, (int)(end - (const char *)a))) {
+		unsigned int type = mnl_attr_get_type(a);
 
-	if (type <= t->max)
-		t->tb[type] = a;
-	return MNL_CB_OK;
+		if (type <= max)
+			tb[type] = a;
+		a = mnl_attr_next(a);
+	}
+	return (const char *)a < end ? -EBADMSG : 0;
 }
 
 int nl_attr_parse(const struct nlmsghdr *nlh, unsigned int offset, const struct nlattr **tb,
 		  unsigned int max)
 {
-	struct attr_tb t = { tb, max };
-
 	memset(tb, 0, sizeof(*tb) * (max + 1));
 	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + MNL_ALIGN(offset))
 		return -EBADMSG;
-	if (mnl_attr_parse(nlh, offset, attr_cb, &t) < 0)
-		return -EBADMSG;
-	return 0;
+	return attr_walk(mnl_nlmsg_get_payload_offset(nlh, offset),
+			 (const char *)nlh + nlh->nlmsg_len, tb, max);
 }
 
 int nl_attr_parse_nested(const struct nlattr *nest, const struct nlattr **tb, unsigned int max)
 {
-	struct attr_tb t = { tb, max };
-
 	memset(tb, 0, sizeof(*tb) * (max + 1));
-	if (mnl_attr_get_payload_len(nest) == 0)
-		return 0;
-	if (mnl_attr_parse_nested(nest, attr_cb, &t) < 0)
-		return -EBADMSG;
-	return 0;
+	return attr_walk(mnl_attr_get_payload(nest),
+			 (const char *)mnl_attr_get_payload(nest) + mnl_attr_get_payload_len(nest),
+			 tb, max);
 }
 
 int nl_attr_strcpy(const struct nlattr *a, char *buf, size_t len)
