@@ -31,6 +31,7 @@ struct cli_cmd {
 int cmd_lab_main(struct cli *cli, int argc, char **argv);
 int cmd_status_main(struct cli *cli, int argc, char **argv);
 int cmd_monitor_main(struct cli *cli, int argc, char **argv);
+int cmd_setup_main(struct cli *cli, int argc, char **argv);
 int cmd_run(struct cli *cli, int argc, char **argv);
 /* enable and disable (by argv[0]). */
 int cmd_enable(struct cli *cli, int argc, char **argv);

@@ -11,6 +11,7 @@
 
 #include "../common/addr.h"
 #include "../nl/genl.h"
+#include "../uapi/mptcp_uapi.h"
 
 #define PM_GENL_NAME "mptcp_pm"
 #define PM_EVENTS_GROUP "mptcp_pm_events"
@@ -87,6 +88,75 @@ struct pm_event {
 const char *pm_event_name(uint8_t type);
 /* Decodes one event message of family id `family` (pure). -ENOENT: not an event of it. */
 int pm_event_parse(const struct nlmsghdr *nlh, uint16_t family, struct pm_event *ev);
+
+/* ---- endpoints and limits (the in-kernel path manager) ---- */
+
+enum {
+	PM_CMD_ADD_ADDR = 1,
+	PM_CMD_DEL_ADDR = 2,
+	PM_CMD_GET_ADDR = 3,
+	PM_CMD_FLUSH_ADDRS = 4,
+	PM_CMD_SET_LIMITS = 5,
+	PM_CMD_GET_LIMITS = 6,
+};
+
+/* MPTCP_PM_ATTR_* and MPTCP_PM_ADDR_ATTR_* */
+enum {
+	PM_A_UNSPEC,
+	PM_A_ADDR,
+	PM_A_RCV_ADD_ADDRS,
+	PM_A_SUBFLOWS,
+	PM_A_MAX = PM_A_SUBFLOWS
+};
+enum {
+	PM_AA_UNSPEC,
+	PM_AA_FAMILY,
+	PM_AA_ID,
+	PM_AA_ADDR4,
+	PM_AA_ADDR6,
+	PM_AA_PORT,
+	PM_AA_FLAGS,
+	PM_AA_IF_IDX,
+	PM_AA_MAX = PM_AA_IF_IDX,
+};
+
+#define PM_MAX_ENDPOINTS 8 /* the kernel's limit per namespace (MPTCP_PM_ADDR_MAX) */
+#define PM_MAX_LIMIT 8
+
+struct pm_endpoint {
+	uint8_t id; /* 0 = let the kernel choose (on add) */
+	struct mc_prefix addr;
+	uint16_t port;
+	uint32_t flags; /* MC_PM_FLAG_* */
+	int ifindex;
+};
+
+struct pm_limits {
+	uint32_t subflows;
+	uint32_t add_addr_accepted;
+};
+
+struct nlmsghdr *pm_endpoint_build(void *buf, uint16_t family, uint8_t cmd,
+				   const struct pm_endpoint *ep);
+struct nlmsghdr *pm_limits_build(void *buf, uint16_t family, const struct pm_limits *l);
+int pm_endpoint_parse(const struct nlmsghdr *nlh, uint16_t family, struct pm_endpoint *ep);
+int pm_limits_parse(const struct nlmsghdr *nlh, uint16_t family, struct pm_limits *l);
+/* "signal,subflow,backup" etc. into buf. */
+const char *pm_flags_str(uint32_t flags, char *buf, size_t len);
+
+/* A generic netlink socket with the mptcp_pm family resolved. */
+struct pm {
+	struct nl nl;
+	struct genl_family fam;
+};
+int pm_open(struct pm *pm, struct mc_err *e);
+void pm_close(struct pm *pm);
+int pm_endpoint_add(struct pm *pm, const struct pm_endpoint *ep, struct mc_err *e);
+int pm_endpoint_del(struct pm *pm, const struct pm_endpoint *ep, struct mc_err *e);
+typedef int (*pm_endpoint_cb)(const struct pm_endpoint *ep, void *data);
+int pm_endpoint_dump(struct pm *pm, pm_endpoint_cb cb, void *data, struct mc_err *e);
+int pm_limits_get(struct pm *pm, struct pm_limits *l, struct mc_err *e);
+int pm_limits_set(struct pm *pm, const struct pm_limits *l, struct mc_err *e);
 
 /* Opens a generic netlink socket subscribed to the events. */
 int pm_events_open(struct nl *nl, struct genl_family *fam, struct mc_err *e);
