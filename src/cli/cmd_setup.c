@@ -15,6 +15,7 @@
 static const char setup_usage[] =
 	"Usage: mptcpctl setup [role client|server|both] IFACE[,FLAG...] ... [OPTIONS]\n"
 	"       mptcpctl setup auto [role ...] [exclude IFACE ...] [OPTIONS]\n"
+	"       mptcpctl setup file PATH [OPTIONS]\n"
 	"       mptcpctl setup show [-j]\n"
 	"       mptcpctl setup undo [--dry-run]\n"
 	"\n"
@@ -27,6 +28,9 @@ static const char setup_usage[] =
 	"the same setup again does nothing.\n"
 	"\n"
 	"FLAG: backup, fullmesh, laminar (where the kernel has it).\n"
+	"PATH: an INI file: a [setup] section (role, table-base, rule-pref,\n"
+	"rp-filter = loose) and one [IFACE] section per path interface (flags =\n"
+	"backup,...). See mptcpctl-setup(8).\n"
 	"OPTIONS:\n"
 	"  --dry-run       print the plan as ip/sysctl commands; change nothing\n"
 	"  table-base N    first routing table id to use (default 100; used ids skipped)\n"
@@ -64,9 +68,39 @@ static int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 	return 0;
 }
 
+static int read_conf(const char *path, struct setup_opts *o)
+{
+	char *buf = malloc(65536);
+	struct mc_err e = { 0 };
+	size_t n;
+	FILE *f;
+	int ret = 0;
+
+	if (!buf)
+		return EXIT_FAIL;
+	f = fopen(path, "re");
+	if (!f) {
+		cli_errorf("setup file: %s: %s", path, strerror(errno));
+		free(buf);
+		return EXIT_FAIL;
+	}
+	n = fread(buf, 1, 65536, f);
+	if (n == 65536 || ferror(f)) {
+		cli_errorf("setup file: %s: %s", path, n == 65536 ? "too large" : strerror(errno));
+		ret = EXIT_FAIL;
+	} else if (plan_conf_parse(buf, n, &o->req, &e)) {
+		cli_errorf("setup file: %s: %s", path, e.what);
+		ret = EXIT_USAGE;
+	}
+	fclose(f);
+	free(buf);
+	return ret;
+}
+
 static int parse(int argc, char **argv, struct cli *cli, struct setup_opts *o)
 {
 	struct mc_err e = { 0 };
+	bool from_file = false;
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -80,6 +114,15 @@ static int parse(int argc, char **argv, struct cli *cli, struct setup_opts *o)
 			cli->json = true;
 		} else if (!strcmp(a, "auto") && i == 1) {
 			o->is_auto = true;
+		} else if (!strcmp(a, "file") && i == 1) {
+			int ret;
+
+			if (!has_val)
+				return cli_usage("setup ", "setup file: which file?");
+			ret = read_conf(argv[++i], o);
+			if (ret)
+				return ret;
+			from_file = true;
 		} else if (!strcmp(a, "role")) {
 			if (!has_val || plan_role_parse(argv[++i], &o->req.role))
 				return cli_usage("setup ",
@@ -105,8 +148,9 @@ static int parse(int argc, char **argv, struct cli *cli, struct setup_opts *o)
 			snprintf(o->exclude[o->nexclude++], IF_NAMESIZE, "%s", argv[++i]);
 		} else if (a[0] == '-') {
 			return cli_usage("setup ", "setup: unknown option '%s'", a);
-		} else if (o->is_auto) {
-			return cli_usage("setup ", "setup auto: unexpected '%s'", a);
+		} else if (o->is_auto || from_file) {
+			return cli_usage("setup ", "setup %s: unexpected '%s'",
+					 o->is_auto ? "auto" : "file", a);
 		} else {
 			if (o->req.niface == PLAN_MAX_IFACES)
 				return cli_usage("setup ", "setup: at most %d interfaces",

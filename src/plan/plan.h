@@ -107,6 +107,9 @@ const char *plan_role_name(enum plan_role r);
 /* "eno2,backup,fullmesh" -> iface; -EINVAL naming the bad flag in e. */
 int plan_iface_parse(const char *s, struct plan_iface *i, struct mc_err *e);
 
+/* The configuration file's text -> request (pure); errors name the line. */
+int plan_conf_parse(const char *text, size_t len, struct plan_req *req, struct mc_err *e);
+
 /* desired + current -> steps (pure). An empty plan means nothing to do. */
 int plan_build(const struct plan_req *req, const struct plan_state *st, struct plan *p,
 	       struct mc_err *e);

@@ -55,6 +55,28 @@ if command -v setpriv >/dev/null; then
 	ok "without CAP_NET_ADMIN: a clear error before anything; --dry-run works"
 fi
 
+# ---- setup file: errors name the line; auto; a rival manager is refused
+tmp=$(mktemp -d)
+EXTRA_CLEANUP+=("rm -rf $tmp")
+printf '[setup]\nrole = client\n# the two paths\n[eno1]\n[eno2]\nflgs = backup\n' >"$tmp/bad.conf"
+check_bad 2 "bad.conf: line 6: unknown key 'flgs' in \\[eno2\\]" file "$tmp/bad.conf"
+printf '[setup]\nrole = client\n[eno1]\n[eno2]\nflags = backup\n' >"$tmp/good.conf"
+file_plan=$("$MPTCPCTL" -n "$C" setup file "$tmp/good.conf" --dry-run)
+words_plan=$("$MPTCPCTL" -n "$C" setup role client eno1 eno2,backup --dry-run)
+[ "$file_plan" = "$words_plan" ] || fail "file and words give different plans: $file_plan / $words_plan"
+grep -q "ip mptcp endpoint add 192.168.0.1 id [0-9]* dev eno2 subflow backup" <<<"$file_plan" || fail "file plan: $file_plan"
+auto_plan=$("$MPTCPCTL" -n "$C" setup auto role client exclude noaddr0 --dry-run)
+[ "$auto_plan" = "$("$MPTCPCTL" -n "$C" setup role client eno1 eno2 --dry-run)" ] || fail "auto: $auto_plan"
+ok "setup file (errors name the line) and setup auto plan what the words plan"
+mkdir -p "$tmp/bin" && cp "$(command -v sleep)" "$tmp/bin/mptcpd"
+ip netns exec "$C" "$tmp/bin/mptcpd" 30 &
+RIVAL=$!
+EXTRA_CLEANUP+=("kill $RIVAL")
+for _ in $(seq 1 100); do grep -q mptcpd "/proc/$RIVAL/comm" 2>/dev/null && break; sleep 0.02; done
+check_bad 1 "mptcpd manages MPTCP in this namespace.*--force" role client eno1
+kill "$RIVAL"; wait "$RIVAL" 2>/dev/null || true
+ok "a running mptcpd in the namespace is refused without --force"
+
 # ---- more paths than the kernel accepts endpoints: refused before applying
 expect_rc 0 "$MPTCPCTL" lab up name "${LAB}w" paths 5
 EXTRA_CLEANUP+=("$MPTCPCTL lab down ${LAB}w")
