@@ -315,11 +315,15 @@ int cmd_monitor_main(struct cli *cli, int argc, char **argv)
 				break;
 			}
 			/* Multicast messages are not replies: walk them without seq checks. */
-			for (const struct nlmsghdr *h = (const struct nlmsghdr *)nl.rbuf;
-			     mnl_nlmsg_ok(h, (int)len); h = mnl_nlmsg_next(h, (int *)&len)) {
-				event_cb(h, &m);
-				if (m.count >= 0 && m.seen >= m.count)
-					break;
+			{
+				int rem = (int)len;
+
+				for (const struct nlmsghdr *h = (const struct nlmsghdr *)nl.rbuf;
+				     nl_msg_fits(h, rem); h = mnl_nlmsg_next(h, &rem)) {
+					event_cb(h, &m);
+					if (m.count >= 0 && m.seen >= m.count)
+						break;
+				}
 			}
 		}
 	}

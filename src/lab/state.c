@@ -21,10 +21,15 @@ int lab_state_format(const struct lab *lab, char *buf, size_t len)
 	off = (size_t)n;
 	for (int i = 0; i < lab->npaths; i++) {
 		const struct lab_path *p = &lab->paths[i];
+		char loss[32];
 
+		/* Four decimals as usual, all 17 digits when four would not read back the same. */
+		snprintf(loss, sizeof(loss), "%.4f", p->loss_pct);
+		if (strtod(loss, NULL) != p->loss_pct)
+			snprintf(loss, sizeof(loss), "%.17g", p->loss_pct);
 		n = snprintf(buf + off, len - off,
-			     "path %d rate %" PRIu64 " loss %.4f delay %" PRIu64 "\n", i + 1,
-			     p->rate_bps, p->loss_pct, p->delay_us);
+			     "path %d rate %" PRIu64 " loss %s delay %" PRIu64 "\n", i + 1,
+			     p->rate_bps, loss, p->delay_us);
 		if (n < 0 || (size_t)n >= len - off)
 			return -ENOSPC;
 		off += (size_t)n;

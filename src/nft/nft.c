@@ -342,9 +342,9 @@ static int batch_talk(struct nl *nl, const void *buf, size_t len, uint32_t seq_b
 			return -errno;
 		}
 		rem = (int)n;
-		if (!mnl_nlmsg_ok(nlh, rem))
+		if (!nl_msg_fits(nlh, rem))
 			return -EBADMSG;
-		for (; mnl_nlmsg_ok(nlh, rem); nlh = mnl_nlmsg_next(nlh, &rem)) {
+		for (; nl_msg_fits(nlh, rem); nlh = mnl_nlmsg_next(nlh, &rem)) {
 			uint32_t idx = nlh->nlmsg_seq - seq_base;
 			int error, ret;
 			uint32_t off;

@@ -203,9 +203,9 @@ int nl_reply_parse(const void *buf, size_t len, struct nl_reply_state *st, nl_ms
 
 	if (len > (size_t)INT32_MAX)
 		return mc_err_set(e, -EMSGSIZE, "netlink reply too large");
-	if (!mnl_nlmsg_ok(nlh, rem))
+	if (!nl_msg_fits(nlh, rem))
 		return mc_err_set(e, -EBADMSG, "truncated netlink message");
-	while (mnl_nlmsg_ok(nlh, rem)) {
+	while (nl_msg_fits(nlh, rem)) {
 		int error = 0;
 		uint32_t off;
 		int ret;

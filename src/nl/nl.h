@@ -54,6 +54,16 @@ int nl_dump(struct nl *nl, struct nlmsghdr *req, nl_msg_cb cb, void *data,
 
 /* --- pure decoders --- */
 
+/*
+ * Whether a whole message starts at nlh with rem bytes left. mnl_nlmsg_ok()
+ * compares (int)nlmsg_len, so a length of 2^31 or more passes as negative:
+ * every walk over received bytes uses this instead.
+ */
+static inline bool nl_msg_fits(const struct nlmsghdr *nlh, int rem)
+{
+	return mnl_nlmsg_ok(nlh, rem) && nlh->nlmsg_len <= (unsigned int)rem;
+}
+
 struct nl_reply_state {
 	uint32_t seq;
 	uint32_t portid;
