@@ -242,6 +242,16 @@ static int path_up(const struct lab *lab, int i, struct host *hosts, struct mc_e
 	ret = rt_veth_add(&hosts[LAB_CLI].nl, p->ifname, -1, p->ifname, hosts[LAB_SRV].nsfd, e);
 	if (ret)
 		return ret;
+	/*
+	 * Up first, addresses after: IPv6 addresses added to a down link go
+	 * through the kernel's re-adding of permanent addresses at NETDEV_UP,
+	 * which can drop them.
+	 */
+	for (int h = 0; h < 2; h++) {
+		ret = rt_link_set_up(&hosts[h].nl, p->ifname, true, e);
+		if (ret)
+			return mc_err_ctx(e, ret, "%s", hosts[h].ns);
+	}
 	for (int h = 0; h < 2; h++) {
 		struct nl *nl = &hosts[h].nl;
 		struct rt_tbf tbf;
@@ -257,10 +267,53 @@ static int path_up(const struct lab *lab, int i, struct host *hosts, struct mc_e
 			rt_tbf_defaults(p->rate_bps, &tbf);
 			ret = rt_tbf_set(nl, p->ifname, &tbf, e);
 		}
-		if (!ret)
-			ret = rt_link_set_up(nl, p->ifname, true, e);
 		if (ret)
 			return mc_err_ctx(e, ret, "%s", hosts[h].ns);
+	}
+	return 0;
+}
+
+struct addr_check {
+	const struct lab *lab;
+	enum lab_host h;
+	unsigned int found; /* bit per (path, family) */
+};
+
+static int addr_check_cb(const struct rt_addr *a, void *data)
+{
+	struct addr_check *c = data;
+
+	for (int i = 0; i < c->lab->npaths; i++) {
+		if (mc_prefix_equal(&a->p, &c->lab->paths[i].addr4[c->h]))
+			c->found |= 1U << (2 * i);
+		if (mc_prefix_equal(&a->p, &c->lab->paths[i].addr6[c->h]))
+			c->found |= 1U << (2 * i + 1);
+	}
+	return 0;
+}
+
+/* What was built is there: every address, read back from the kernel. */
+static int hosts_verify(const struct lab *lab, struct host *hosts, struct mc_err *e)
+{
+	for (int h = 0; h < 2; h++) {
+		struct addr_check c = { .lab = lab, .h = h };
+		int ret = rt_addr_dump(&hosts[h].nl, AF_UNSPEC, addr_check_cb, &c, e);
+
+		if (ret)
+			return mc_err_ctx(e, ret, "%s", hosts[h].ns);
+		for (int i = 0; i < 2 * lab->npaths; i++) {
+			const struct lab_path *p = &lab->paths[i / 2];
+			char a[MC_ADDRSTRLEN];
+
+			if (c.found & (1U << i))
+				continue;
+			return mc_err_set(e, -EADDRNOTAVAIL,
+					  "%s: address %s on %s vanished after it was added",
+					  hosts[h].ns,
+					  mc_prefix_fmt(i % 2 ? &p->addr6[h] : &p->addr4[h], true,
+							a, sizeof(a)),
+					  p->ifname);
+		}
 	}
 	return 0;
 }
@@ -301,7 +354,7 @@ static int hosts_build(struct lab *lab, struct host *hosts, struct mc_err *e)
 		if (ret)
 			return mc_err_ctx(e, ret, "%s: setting packet loss", hosts[h].ns);
 	}
-	return 0;
+	return hosts_verify(lab, hosts, e);
 }
 
 int lab_up(struct lab *lab, struct mc_err *e)
