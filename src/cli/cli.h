@@ -9,6 +9,8 @@
 
 #include "../common/err.h"
 
+struct plan;
+
 enum {
 	EXIT_OK = 0,
 	EXIT_FAIL = 1,
@@ -32,6 +34,14 @@ int cmd_lab_main(struct cli *cli, int argc, char **argv);
 int cmd_status_main(struct cli *cli, int argc, char **argv);
 int cmd_monitor_main(struct cli *cli, int argc, char **argv);
 int cmd_setup_main(struct cli *cli, int argc, char **argv);
+int cmd_doctor_main(struct cli *cli, int argc, char **argv);
+int cmd_tune_main(struct cli *cli, int argc, char **argv);
+/* setup show / undo of the record of one kind ("setup", "tune"); argv[1] is "undo". */
+int cmd_setup_show(struct cli *cli, const char *kind);
+int cmd_setup_undo(struct cli *cli, const char *kind, int argc, char **argv);
+/* Prints a plan's steps (or JSON) under the verb "dry-run", "applied", ... */
+void cli_print_plan(struct cli *cli, const struct plan *p, const char *verb);
+bool cli_has_cap_net_admin(void);
 int cmd_run(struct cli *cli, int argc, char **argv);
 /* enable and disable (by argv[0]). */
 int cmd_enable(struct cli *cli, int argc, char **argv);

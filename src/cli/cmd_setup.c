@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* mptcpctl setup: multipath configuration as a plan, shown, applied atomically, undone exactly. */
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -184,7 +183,7 @@ static void auto_ifaces(struct setup_opts *o, const struct plan_state *st)
 	}
 }
 
-static bool has_cap_net_admin(void)
+bool cli_has_cap_net_admin(void)
 {
 	char line[128];
 	bool ok = false;
@@ -204,42 +203,7 @@ static bool has_cap_net_admin(void)
 	return ok;
 }
 
-/* mptcpd, or NetworkManager, running in this network namespace. */
-static const char *rival_manager(void)
-{
-	static char found[32];
-	struct stat self;
-	struct dirent *d;
-	DIR *proc;
-
-	if (stat("/proc/self/ns/net", &self) < 0 || !(proc = opendir("/proc")))
-		return NULL;
-	found[0] = '\0';
-	while (!found[0] && (d = readdir(proc))) {
-		char path[300], comm[32] = "";
-		struct stat ns;
-		FILE *f;
-
-		if (d->d_name[0] < '1' || d->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/ns/net", d->d_name);
-		if (stat(path, &ns) < 0 || ns.st_ino != self.st_ino)
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/comm", d->d_name);
-		f = fopen(path, "re");
-		if (!f)
-			continue;
-		if (fgets(comm, sizeof(comm), f))
-			comm[strcspn(comm, "\n")] = '\0';
-		fclose(f);
-		if (!strcmp(comm, "mptcpd") || !strcmp(comm, "NetworkManager"))
-			snprintf(found, sizeof(found), "%s", comm);
-	}
-	closedir(proc);
-	return found[0] ? found : NULL;
-}
-
-static void print_plan(struct cli *cli, const struct plan *p, const char *verb)
+void cli_print_plan(struct cli *cli, const struct plan *p, const char *verb)
 {
 	char cmd[256];
 
@@ -277,7 +241,7 @@ static int setup_apply(struct cli *cli, struct setup_opts *o)
 
 	if (!st || !p)
 		goto out;
-	if (!o->dry_run && !has_cap_net_admin()) {
+	if (!o->dry_run && !cli_has_cap_net_admin()) {
 		cli_errorf("setup needs CAP_NET_ADMIN (run as root); --dry-run shows the plan "
 			   "without it");
 		goto out;
@@ -286,7 +250,7 @@ static int setup_apply(struct cli *cli, struct setup_opts *o)
 		cli_fail(&e, "setup");
 		goto out;
 	}
-	rival = rival_manager();
+	rival = plan_rival_manager();
 	if (rival && !o->force && !o->dry_run) {
 		cli_errorf("setup: %s manages MPTCP in this namespace; two managers fight over "
 			   "endpoints. Stop it, or use --force",
@@ -311,14 +275,14 @@ static int setup_apply(struct cli *cli, struct setup_opts *o)
 	}
 	if (p->n == 0) {
 		if (cli->json)
-			print_plan(cli, p, "none");
+			cli_print_plan(cli, p, "none");
 		else
 			printf("nothing to do: this host is already set up for these paths\n");
 		ret = EXIT_OK;
 		goto out;
 	}
 	if (o->dry_run) {
-		print_plan(cli, p, "dry-run");
+		cli_print_plan(cli, p, "dry-run");
 		ret = EXIT_OK;
 		goto out;
 	}
@@ -329,14 +293,14 @@ static int setup_apply(struct cli *cli, struct setup_opts *o)
 		cli_fail(&e, "setup");
 		goto out;
 	}
-	if (plan_record_append(p, &e)) {
+	if (plan_record_append("setup", p, &e)) {
 		cli_fail(&e, "setup: applied, but recording it failed (undo will not know it)");
 		goto out;
 	}
 	if (!cli->json)
 		printf("applied %d step%s for %d path%s (role %s):\n", p->n, p->n == 1 ? "" : "s",
 		       p->npaths, p->npaths == 1 ? "" : "s", plan_role_name(o->req.role));
-	print_plan(cli, p, "applied");
+	cli_print_plan(cli, p, "applied");
 	ret = EXIT_OK;
 out:
 	if (lock >= 0)
@@ -346,7 +310,7 @@ out:
 	return ret;
 }
 
-static int setup_show(struct cli *cli)
+int cmd_setup_show(struct cli *cli, const char *o_kind)
 {
 	struct plan_state *st = calloc(1, sizeof(*st));
 	struct plan *rec = calloc(1, sizeof(*rec));
@@ -357,7 +321,7 @@ static int setup_show(struct cli *cli)
 
 	if (!st || !rec)
 		goto out;
-	if (plan_record_read(rec, &e) || plan_state_read(st, &e)) {
+	if (plan_record_read(o_kind, rec, &e) || plan_state_read(st, &e)) {
 		cli_fail(&e, "setup show");
 		goto out;
 	}
@@ -397,7 +361,7 @@ out:
 	return ret;
 }
 
-static int setup_undo(struct cli *cli, int argc, char **argv)
+int cmd_setup_undo(struct cli *cli, const char *o_kind, int argc, char **argv)
 {
 	struct plan *rec = calloc(1, sizeof(*rec));
 	struct mc_err e = { 0 };
@@ -411,12 +375,12 @@ static int setup_undo(struct cli *cli, int argc, char **argv)
 			cli->json = true;
 		else {
 			free(rec);
-			return cli_usage("setup ", "setup undo: unknown argument '%s'", argv[i]);
+			return cli_usage(NULL, "%s undo: unknown argument '%s'", argv[0], argv[i]);
 		}
 	}
 	if (!rec)
 		goto out;
-	if (!dry && !has_cap_net_admin()) {
+	if (!dry && !cli_has_cap_net_admin()) {
 		cli_errorf("setup undo needs CAP_NET_ADMIN (run as root)");
 		goto out;
 	}
@@ -424,12 +388,12 @@ static int setup_undo(struct cli *cli, int argc, char **argv)
 		cli_fail(&e, "setup undo");
 		goto out;
 	}
-	if (plan_record_read(rec, &e)) {
+	if (plan_record_read(o_kind, rec, &e)) {
 		cli_fail(&e, "setup undo");
 		goto out;
 	}
 	if (!rec->n) {
-		printf("nothing to undo: mptcpctl setup applied nothing here\n");
+		printf("nothing to undo: mptcpctl %s applied nothing here\n", argv[0]);
 		ret = EXIT_OK;
 		goto out;
 	}
@@ -440,7 +404,7 @@ static int setup_undo(struct cli *cli, int argc, char **argv)
 			goto out;
 		for (int j = rec->n - 1; j >= 0; j--)
 			plan_step_inverse(&rec->v[j], &inv->v[inv->n++]);
-		print_plan(cli, inv, "undo-dry-run");
+		cli_print_plan(cli, inv, "undo-dry-run");
 		free(inv);
 		ret = EXIT_OK;
 		goto out;
@@ -449,7 +413,7 @@ static int setup_undo(struct cli *cli, int argc, char **argv)
 		cli_fail(&e, "setup undo");
 		goto out;
 	}
-	if (plan_record_remove(&e)) {
+	if (plan_record_remove(o_kind, &e)) {
 		cli_fail(&e, "setup undo");
 		goto out;
 	}
@@ -484,10 +448,10 @@ int cmd_setup_main(struct cli *cli, int argc, char **argv)
 						 argv[i]);
 			cli->json = true;
 		}
-		return setup_show(cli);
+		return cmd_setup_show(cli, "setup");
 	}
 	if (argc >= 2 && !strcmp(argv[1], "undo"))
-		return setup_undo(cli, argc, argv);
+		return cmd_setup_undo(cli, "setup", argc, argv);
 	if (argc < 2) {
 		fputs(setup_usage, stderr);
 		return EXIT_USAGE;

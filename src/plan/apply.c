@@ -256,14 +256,14 @@ static int ns_ino(unsigned long *ino)
 	return ret;
 }
 
-int plan_record_path(char *buf, size_t len)
+int plan_record_path(const char *kind, char *buf, size_t len)
 {
 	unsigned long ino = 0;
 	int ret = ns_ino(&ino);
 
 	if (ret)
 		return ret;
-	snprintf(buf, len, "%s/netns-cookie-%lu.record", PLAN_RUN_DIR, ino);
+	snprintf(buf, len, "%s/netns-cookie-%lu.%s.record", PLAN_RUN_DIR, ino, kind);
 	return 0;
 }
 
@@ -276,7 +276,7 @@ static int mkdirs(struct mc_err *e)
 	return 0;
 }
 
-int plan_record_append(const struct plan *p, struct mc_err *e)
+int plan_record_append(const char *kind, const struct plan *p, struct mc_err *e)
 {
 	char path[128], line[512];
 	int ret, fd;
@@ -284,7 +284,7 @@ int plan_record_append(const struct plan *p, struct mc_err *e)
 	ret = mkdirs(e);
 	if (ret)
 		return ret;
-	ret = plan_record_path(path, sizeof(path));
+	ret = plan_record_path(kind, path, sizeof(path));
 	if (ret)
 		return mc_err_set(e, ret, "finding this network namespace");
 	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
@@ -304,14 +304,14 @@ int plan_record_append(const struct plan *p, struct mc_err *e)
 	return ret;
 }
 
-int plan_record_read(struct plan *p, struct mc_err *e)
+int plan_record_read(const char *kind, struct plan *p, struct mc_err *e)
 {
 	char path[128], line[512];
 	int ret, lineno = 0;
 	FILE *f;
 
 	memset(p, 0, sizeof(*p));
-	ret = plan_record_path(path, sizeof(path));
+	ret = plan_record_path(kind, path, sizeof(path));
 	if (ret)
 		return mc_err_set(e, ret, "finding this network namespace");
 	f = fopen(path, "re");
@@ -336,10 +336,10 @@ int plan_record_read(struct plan *p, struct mc_err *e)
 	return ret;
 }
 
-int plan_record_remove(struct mc_err *e)
+int plan_record_remove(const char *kind, struct mc_err *e)
 {
 	char path[128];
-	int ret = plan_record_path(path, sizeof(path));
+	int ret = plan_record_path(kind, path, sizeof(path));
 
 	if (ret)
 		return mc_err_set(e, ret, "finding this network namespace");

@@ -82,8 +82,8 @@ struct step {
 	union {
 		struct {
 			char key[80];
-			char val[16];
-			char old[16];
+			char val[48];
+			char old[48];
 		} sysctl;
 		struct rt_route route;
 		struct rt_rule rule;
@@ -120,6 +120,8 @@ const char *plan_step_cmd(const struct step *s, char *buf, size_t len);
 /* One line of the record file, and back (pure; the parser is fuzzed). */
 int plan_step_serialize(const struct step *s, char *buf, size_t len);
 int plan_step_parse(const char *line, struct step *s);
+/* The sysctls a record may name: net.mptcp.enabled, rp_filter, the TCP buffers. */
+bool plan_sysctl_key_ok(const char *key);
 
 /* ---- I/O in the current network namespace ---- */
 int plan_state_read(struct plan_state *st, struct mc_err *e);
@@ -129,15 +131,20 @@ int plan_state_read(struct plan_state *st, struct mc_err *e);
  * *done gets the number applied (all, or 0 after a rollback).
  */
 int plan_apply(const struct plan *p, int fail_at, int *done, struct mc_err *e);
-/* The record of this namespace: /run/mptcpctl/setup/<netns inode>.record */
-int plan_record_path(char *buf, size_t len);
-int plan_record_append(const struct plan *p, struct mc_err *e);
-int plan_record_read(struct plan *p, struct mc_err *e);
-int plan_record_remove(struct mc_err *e);
+/*
+ * The record of this namespace, per kind ("setup", "tune"):
+ * /run/mptcpctl/setup/netns-cookie-<cookie>.<kind>.record
+ */
+int plan_record_path(const char *kind, char *buf, size_t len);
+int plan_record_append(const char *kind, const struct plan *p, struct mc_err *e);
+int plan_record_read(const char *kind, struct plan *p, struct mc_err *e);
+int plan_record_remove(const char *kind, struct mc_err *e);
 /* An exclusive lock for this namespace (fd to close), or -EBUSY. */
 int plan_lock(int *fd, struct mc_err *e);
 /* Whether a step's object is (still) in the kernel, per st. */
 bool plan_step_present(const struct step *s, const struct plan_state *st);
+/* "mptcpd" or "NetworkManager" when one runs in this network namespace, else NULL. */
+const char *plan_rival_manager(void);
 /* Runs the inverses of recorded steps in reverse; objects already gone are skipped. */
 int plan_undo(const struct plan *rec, int *undone, int *gone, struct mc_err *e);
 

@@ -15,11 +15,20 @@ int plan_step_serialize(const struct step *s, char *buf, size_t len)
 	int n = -1;
 
 	switch (s->op) {
-	case OP_SYSCTL:
-		n = snprintf(buf, len, "sysctl key=%s val=%s old=%s dev=%s\n", s->u.sysctl.key,
-			     s->u.sysctl.val, s->u.sysctl.old[0] ? s->u.sysctl.old : "-",
-			     s->ifname[0] ? s->ifname : "-");
+	case OP_SYSCTL: {
+		/* Values such as tcp_rmem's "4096 131072 6291456" travel with commas. */
+		char val[sizeof(s->u.sysctl.val)], old[sizeof(s->u.sysctl.old)];
+
+		snprintf(val, sizeof(val), "%s", s->u.sysctl.val);
+		snprintf(old, sizeof(old), "%s", s->u.sysctl.old[0] ? s->u.sysctl.old : "-");
+		for (char *c = val; *c; c++)
+			*c = *c == ' ' ? ',' : *c;
+		for (char *c = old; *c; c++)
+			*c = *c == ' ' ? ',' : *c;
+		n = snprintf(buf, len, "sysctl key=%s val=%s old=%s dev=%s\n", s->u.sysctl.key, val,
+			     old, s->ifname[0] ? s->ifname : "-");
 		break;
+	}
 	case OP_ROUTE_ADD:
 		n = snprintf(buf, len,
 			     "route dst=%s table=%u dev=%s oif=%d scope=%u proto=%u %s=%s\n",
@@ -51,6 +60,26 @@ int plan_step_serialize(const struct step *s, char *buf, size_t len)
 	if (n < 0 || (size_t)n >= len)
 		return -ENOSPC;
 	return n;
+}
+
+bool plan_sysctl_key_ok(const char *key)
+{
+	static const char *const keys[] = { "net.mptcp.enabled", "net.ipv4.tcp_rmem",
+					    "net.ipv4.tcp_wmem", "net.core.rmem_max",
+					    "net.core.wmem_max" };
+	size_t n = strlen(key);
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (!strcmp(key, keys[i]))
+			return true;
+	/* net.ipv4.conf.IFACE.rp_filter, IFACE without dots or slashes */
+	if (n > 24 && !strncmp(key, "net.ipv4.conf.", 14) && !strcmp(key + n - 10, ".rp_filter")) {
+		for (size_t i = 14; i < n - 10; i++)
+			if (key[i] == '.' || key[i] == '/')
+				return false;
+		return n - 24 < IF_NAMESIZE;
+	}
+	return false;
 }
 
 /* key=value tokens of a line, at most 8. */
@@ -144,11 +173,13 @@ int plan_step_parse(const char *line, struct step *s)
 		    get_str(&kv, "old", s->u.sysctl.old, sizeof(s->u.sysctl.old)) ||
 		    get_str(&kv, "dev", s->ifname, sizeof(s->ifname)))
 			return -EINVAL;
-		/* Only the keys setup writes may come back from a record. */
-		if (strcmp(s->u.sysctl.key, "net.mptcp.enabled") &&
-		    (strncmp(s->u.sysctl.key, "net.ipv4.conf.", 14) ||
-		     !strstr(s->u.sysctl.key, ".rp_filter")))
+		/* Only the keys setup and tune write may come back from a record. */
+		if (!plan_sysctl_key_ok(s->u.sysctl.key))
 			return -EINVAL;
+		for (char *c = s->u.sysctl.val; *c; c++)
+			*c = *c == ',' ? ' ' : *c;
+		for (char *c = s->u.sysctl.old; *c; c++)
+			*c = *c == ',' ? ' ' : *c;
 		return 0;
 	}
 	if (!strcmp(kind, "route")) {

@@ -136,6 +136,28 @@ int rt_route_del(struct nl *nl, const struct rt_route *r, struct mc_err *e)
 	return route_change(nl, RTM_DELROUTE, r, e);
 }
 
+static int route_get_cb(const struct nlmsghdr *nlh, void *data)
+{
+	int ret = rt_route_parse(nlh, data);
+
+	return ret == -ENOENT ? 0 : ret;
+}
+
+int rt_route_get(struct nl *nl, const struct mc_prefix *src, const struct mc_prefix *dst,
+		 struct rt_route *r, struct mc_err *e)
+{
+	char buf[NL_REQ_BUF], a[MC_ADDRSTRLEN], b[MC_ADDRSTRLEN];
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	ret = nl_talk(nl, rt_route_get_build(buf, src, dst), route_get_cb, r, e);
+	if (ret)
+		return mc_err_ctx(e, ret, "route lookup to %s from %s",
+				  mc_prefix_fmt(dst, false, a, sizeof(a)),
+				  mc_prefix_fmt(src, false, b, sizeof(b)));
+	return 0;
+}
+
 static int rule_change(struct nl *nl, uint16_t cmd, const struct rt_rule *r, struct mc_err *e)
 {
 	char buf[NL_REQ_BUF], a[MC_ADDRSTRLEN];

@@ -93,6 +93,9 @@ struct nlmsghdr *rt_addr_dump_build(void *buf, int family);
 /* cmd RTM_NEWROUTE/RTM_DELROUTE. */
 struct nlmsghdr *rt_route_build(void *buf, uint16_t cmd, const struct rt_route *r);
 struct nlmsghdr *rt_route_dump_build(void *buf, int family);
+/* "ip route get DST from SRC": an output lookup (no packet is sent). */
+struct nlmsghdr *rt_route_get_build(void *buf, const struct mc_prefix *src,
+				    const struct mc_prefix *dst);
 /* cmd RTM_NEWRULE/RTM_DELRULE. */
 struct nlmsghdr *rt_rule_build(void *buf, uint16_t cmd, const struct rt_rule *r);
 struct nlmsghdr *rt_rule_dump_build(void *buf, int family);
@@ -124,6 +127,9 @@ int rt_addr_add(struct nl *nl, const char *ifname, const struct mc_prefix *p, ui
 int rt_addr_del(struct nl *nl, const char *ifname, const struct mc_prefix *p, struct mc_err *e);
 int rt_route_add(struct nl *nl, const struct rt_route *r, struct mc_err *e);
 int rt_route_del(struct nl *nl, const struct rt_route *r, struct mc_err *e);
+/* The route the kernel would use from src to dst; -ENETUNREACH etc. if none. */
+int rt_route_get(struct nl *nl, const struct mc_prefix *src, const struct mc_prefix *dst,
+		 struct rt_route *r, struct mc_err *e);
 int rt_rule_add(struct nl *nl, const struct rt_rule *r, struct mc_err *e);
 int rt_rule_del(struct nl *nl, const struct rt_rule *r, struct mc_err *e);
 int rt_tbf_set(struct nl *nl, const char *ifname, const struct rt_tbf *t, struct mc_err *e);

@@ -149,6 +149,20 @@ struct nlmsghdr *rt_route_build(void *buf, uint16_t cmd, const struct rt_route *
 	return nlh;
 }
 
+struct nlmsghdr *rt_route_get_build(void *buf, const struct mc_prefix *src,
+				    const struct mc_prefix *dst)
+{
+	struct nlmsghdr *nlh = nl_msg_start(buf, RTM_GETROUTE, 0);
+	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+
+	rtm->rtm_family = (uint8_t)dst->family;
+	rtm->rtm_dst_len = dst->family == AF_INET6 ? 128 : 32;
+	rtm->rtm_src_len = rtm->rtm_dst_len;
+	put_addr(nlh, RTA_DST, dst);
+	put_addr(nlh, RTA_SRC, src);
+	return nlh;
+}
+
 struct nlmsghdr *rt_route_dump_build(void *buf, int family)
 {
 	struct nlmsghdr *nlh = nl_msg_start(buf, RTM_GETROUTE, NLM_F_DUMP);
