@@ -314,7 +314,7 @@ int cmd_doctor_main(struct cli *cli, int argc, char **argv)
 	if (!in || !rep || !p)
 		goto out;
 	if (argc >= 2 && !strcmp(argv[1], "undo")) {
-		ret = cmd_setup_undo(cli, "setup", argc, argv);
+		ret = cmd_setup_undo(cli, "doctor", argc, argv);
 		goto out;
 	}
 	for (int i = 1; i < argc; i++) {
@@ -371,7 +371,7 @@ int cmd_doctor_main(struct cli *cli, int argc, char **argv)
 		peer_probe(in, &host, port, rep);
 	if (fix) {
 		fix_plan(in, rep, p);
-		if (p->n && (plan_apply(p, 0, &done, &e) || plan_record_append("setup", p, &e))) {
+		if (p->n && (plan_apply(p, 0, &done, &e) || plan_record_append("doctor", p, &e))) {
 			cli_fail(&e, "doctor --fix");
 			goto out;
 		}
