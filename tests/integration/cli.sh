@@ -16,6 +16,11 @@ for sub in lab "lab up" "lab down" "lab list" "lab show" "lab exec" "lab demo"; 
 	expect_rc 0 "$MPTCPCTL" $sub --help
 	grep -q "^Usage: mptcpctl lab" <<<"$OUT" || fail "$sub --help: $OUT"
 done
+for sub in setup status monitor doctor tune run enable disable; do
+	expect_rc 0 "$MPTCPCTL" "$sub" --help
+	grep -q "^ *\(Usage: \)\?mptcpctl $sub" <<<"$OUT" || fail "$sub --help: $OUT"
+	expect_rc 0 "$MPTCPCTL" help "$sub"
+done
 expect_rc 0 "$MPTCPCTL" help lab
 grep -q "^Usage: mptcpctl lab" <<<"$OUT" || fail "help lab: $OUT"
 ok "--help on every subcommand, help SUBCOMMAND"
@@ -31,3 +36,15 @@ ok "unknown command/option -> exit 2 with a hint"
 expect_rc 0 "$MPTCPCTL" -j lab list
 python3 -c 'import json,sys; assert isinstance(json.loads(sys.argv[1]), list)' "$OUT" || fail "lab list -j: $OUT"
 ok "-j gives JSON"
+
+# bash completion completes subcommands and their words.
+comp() { # words... : prints COMPREPLY for the last word
+	bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _mptcpctl; printf "%s\n" "${COMPREPLY[@]}"' \
+		_ "$SRC_DIR/contrib/mptcpctl.bash-completion" "$@"
+}
+SRC_DIR=${SRC_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+[ "$(comp mptcpctl se | sort | tr '\n' ' ')" = "setup " ] || fail "completion of 'se': $(comp mptcpctl se)"
+comp mptcpctl lab "" | grep -qx demo || fail "completion of lab subcommands"
+comp mptcpctl setup role "" | grep -qx server || fail "completion of role"
+comp mptcpctl status --exp | grep -qx -- --expect-subflows || fail "completion of status options"
+ok "bash completion completes subcommands, roles and options"
