@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "../common/json.h"
+#include "../common/units.h"
 #include "../plan/plan.h"
 
 static const char setup_usage[] =
@@ -51,21 +52,6 @@ struct setup_opts {
 	int nexclude;
 	char exclude[PLAN_MAX_IFACES][IF_NAMESIZE];
 };
-
-static int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v < min || v > max)
-		return -EINVAL;
-	*out = (uint32_t)v;
-	return 0;
-}
 
 static int read_conf(const char *path, struct setup_opts *o)
 {
@@ -131,8 +117,8 @@ static int parse(int argc, char **argv, struct cli *cli, struct setup_opts *o)
 			uint32_t *dst = a[0] == 't' ? &o->req.table_base : &o->req.rule_pref;
 
 			if (!has_val ||
-			    parse_u32(argv[++i], a[0] == 't' ? 1 : 1,
-				      a[0] == 't' ? 0x7fffffff : 32765, dst) ||
+			    units_parse_u32(argv[++i], a[0] == 't' ? 1 : 1,
+					    a[0] == 't' ? 0x7fffffff : 32765, dst) ||
 			    (a[0] == 't' && (*dst == 253 || *dst == 254 || *dst == 255)))
 				return cli_usage("setup ", "setup: %s '%s': not a usable %s", a,
 						 has_val ? argv[i] : "",

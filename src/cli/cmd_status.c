@@ -82,19 +82,6 @@ static const char *endpoint(const struct diag_sock *s, bool local, char *buf, si
 	return buf;
 }
 
-static const char *human_bytes(uint64_t b, char *buf, size_t len)
-{
-	if (b >= 1000000000ULL)
-		snprintf(buf, len, "%.2f GB", b / 1e9);
-	else if (b >= 1000000ULL)
-		snprintf(buf, len, "%.1f MB", b / 1e6);
-	else if (b >= 1000ULL)
-		snprintf(buf, len, "%.1f kB", b / 1e3);
-	else
-		snprintf(buf, len, "%llu B", (unsigned long long)b);
-	return buf;
-}
-
 static const char *kind_name(enum mc_conn_kind k)
 {
 	return k == MC_CONN_MPTCP ? "mptcp" : k == MC_CONN_FALLBACK ? "tcp-fallback" : "listen";
@@ -118,8 +105,8 @@ static void print_text(const struct mc_conn *c)
 		       c->s.has_mptcp ? c->s.mptcp.subflows_max + 1 : 0);
 		if (c->s.mptcp_len > offsetof(struct mc_mptcp_info, bytes_acked))
 			printf("  sent %s recv %s",
-			       human_bytes(c->s.mptcp.bytes_acked, b1, sizeof(b1)),
-			       human_bytes(c->s.mptcp.bytes_received, b2, sizeof(b2)));
+			       units_fmt_bytes(c->s.mptcp.bytes_acked, b1, sizeof(b1)),
+			       units_fmt_bytes(c->s.mptcp.bytes_received, b2, sizeof(b2)));
 	}
 	putchar('\n');
 	if (c->why)
@@ -141,8 +128,8 @@ static void print_text(const struct mc_conn *c)
 				printf(" fully-established");
 		}
 		printf("  sent %s recv %s (%.0f%%)  rtt %.2fms cwnd %u retrans %u",
-		       human_bytes(s->tcp.bytes_acked, b1, sizeof(b1)),
-		       human_bytes(s->tcp.bytes_received, b2, sizeof(b2)), sf->share * 100,
+		       units_fmt_bytes(s->tcp.bytes_acked, b1, sizeof(b1)),
+		       units_fmt_bytes(s->tcp.bytes_received, b2, sizeof(b2)), sf->share * 100,
 		       s->tcp.rtt_us / 1000.0, s->tcp.snd_cwnd, s->tcp.total_retrans);
 		if (sf->has_rate)
 			printf("  tx %s rx %s",

@@ -161,3 +161,31 @@ const char *units_fmt_rate_tc(uint64_t bps, char *buf, size_t len)
 		snprintf(buf, len, "%llubit", (unsigned long long)bps);
 	return buf;
 }
+
+int units_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || *s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -EINVAL;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+const char *units_fmt_bytes(uint64_t b, char *buf, size_t len)
+{
+	if (b >= 1000000000ULL)
+		snprintf(buf, len, "%.2f GB", b / 1e9);
+	else if (b >= 1000000ULL)
+		snprintf(buf, len, "%.1f MB", b / 1e6);
+	else if (b >= 1000ULL)
+		snprintf(buf, len, "%.1f kB", b / 1e3);
+	else
+		snprintf(buf, len, "%llu B", (unsigned long long)b);
+	return buf;
+}

@@ -21,6 +21,11 @@ int units_parse_duration(const char *s, uint64_t *usec);
 /* Percentage 0..100 with an optional '%'; the result is in percent. */
 int units_parse_percent(const char *s, double *pct);
 
+/* A decimal number in [min, max], digits only (no sign, no spaces). */
+int units_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
+
+/* "1.5 MB"-style rendering of a byte count (SI units) into buf. */
+const char *units_fmt_bytes(uint64_t bytes, char *buf, size_t len);
 /* "9.54 Gbit/s"-style rendering of bits per second into buf. */
 const char *units_fmt_rate(uint64_t bps, char *buf, size_t len);
 /* Canonical "1gbit", "200mbit", "1500kbit" or "123bit" (round-trips through the parser). */

@@ -15,7 +15,8 @@
  */
 #include "plan.h"
 
-#include <ctype.h>
+#include "../common/units.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,21 +34,6 @@ static char *trim(char *s)
 	return s;
 }
 
-static int number(const char *v, uint32_t min, uint32_t max, uint32_t *out)
-{
-	char *end;
-	unsigned long x;
-
-	if (!isdigit((unsigned char)*v))
-		return -EINVAL;
-	errno = 0;
-	x = strtoul(v, &end, 10);
-	if (errno || *end || x < min || x > max)
-		return -EINVAL;
-	*out = (uint32_t)x;
-	return 0;
-}
-
 static int setup_key(struct plan_req *req, const char *k, const char *v, int line, struct mc_err *e)
 {
 	if (!strcmp(k, "role")) {
@@ -56,13 +42,13 @@ static int setup_key(struct plan_req *req, const char *k, const char *v, int lin
 					  "line %d: role '%s': use client, server or both", line,
 					  v);
 	} else if (!strcmp(k, "table-base")) {
-		if (number(v, 1, 0x7fffffff, &req->table_base) || req->table_base == 253 ||
+		if (units_parse_u32(v, 1, 0x7fffffff, &req->table_base) || req->table_base == 253 ||
 		    req->table_base == 254 || req->table_base == 255)
 			return mc_err_set(e, -EINVAL,
 					  "line %d: table-base '%s': not a usable table id", line,
 					  v);
 	} else if (!strcmp(k, "rule-pref")) {
-		if (number(v, 1, 32765, &req->rule_pref))
+		if (units_parse_u32(v, 1, 32765, &req->rule_pref))
 			return mc_err_set(e, -EINVAL, "line %d: rule-pref '%s': expected 1-32765",
 					  line, v);
 	} else if (!strcmp(k, "rp-filter")) {
