@@ -13,7 +13,8 @@ static int cmd_help(struct cli *cli, int argc, char **argv);
 static int cmd_version(struct cli *cli, int argc, char **argv);
 
 static const struct cli_cmd commands[] = {
-	{ "doctor", cmd_doctor_main, "what stops extra paths here, with the command that fixes it" },
+	{ "doctor", cmd_doctor_main,
+	  "what stops extra paths here, with the command that fixes it" },
 	{ "tune", cmd_tune_main, "TCP buffers from the bandwidth-delay product (plan, undo)" },
 	{ "setup", cmd_setup_main, "configure the paths: routing, endpoints, limits (plan, undo)" },
 	{ "status", cmd_status_main, "MPTCP connections and their subflows, path by path" },

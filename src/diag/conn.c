@@ -48,11 +48,14 @@ static bool same_tuple(const struct diag_sock *a, const struct diag_sock *b)
 
 static const char *fallback_why(const struct mc_conn *c)
 {
+	bool told = false;
+
 	for (int i = 0; i < c->nsub; i++) {
 		const struct diag_sock *s = &c->subs[i].s;
 
 		if (!s->has_sf)
 			continue;
+		told = true;
 		if (s->sf_flags & (MC_SF_JOIN_LOC | MC_SF_JOIN_REM) ||
 		    (s->sf_flags & MC_SF_MCAP_REM))
 			continue;
@@ -62,8 +65,8 @@ static const char *fallback_why(const struct mc_conn *c)
 		return "the client's SYN carried no MP_CAPABLE: it did not ask for MPTCP, or a "
 		       "middlebox removed the option";
 	}
-	if (c->nsub == 0)
-		return NULL;
+	if (!told)
+		return NULL; /* no subflow details (not CAP_NET_ADMIN): nothing to tell */
 	return "fell back after the handshake (see mptcpctl monitor --counters)";
 }
 
@@ -87,20 +90,21 @@ static int conn_add_sub(struct mc_conn *c, const struct diag_sock *s)
 
 static void conn_shares(struct mc_conn *c)
 {
-	uint64_t tx = 0, rx = 0;
+	/* In double: a uint64_t sum of counters near 2^64 would wrap, and a share exceed 1. */
+	double tx = 0, rx = 0;
 	bool use_tx;
 
 	for (int i = 0; i < c->nsub; i++) {
-		tx += c->subs[i].s.tcp.bytes_acked;
-		rx += c->subs[i].s.tcp.bytes_received;
+		tx += (double)c->subs[i].s.tcp.bytes_acked;
+		rx += (double)c->subs[i].s.tcp.bytes_received;
 	}
 	use_tx = tx >= rx;
 	for (int i = 0; i < c->nsub; i++) {
-		uint64_t b = use_tx ? c->subs[i].s.tcp.bytes_acked :
-				      c->subs[i].s.tcp.bytes_received;
-		uint64_t t = use_tx ? tx : rx;
+		double b = (double)(use_tx ? c->subs[i].s.tcp.bytes_acked :
+					     c->subs[i].s.tcp.bytes_received);
+		double t = use_tx ? tx : rx;
 
-		c->subs[i].share = t ? (double)b / (double)t : 0;
+		c->subs[i].share = t > 0 ? b / t : 0;
 	}
 }
 
@@ -174,8 +178,23 @@ int mc_conns_join(struct mc_conns *cs, const struct diag_sock *msk, size_t nmsk,
 		const struct diag_sock *t = &tcp[j];
 		struct mc_conn *c;
 
-		if (!t->ulp_mptcp || t->state == TCP_LISTEN)
-			continue; /* plain TCP is never shown as MPTCP */
+		if (t->state == TCP_LISTEN)
+			continue;
+		if (!t->ulp_mptcp) {
+			/*
+			 * Plain TCP is never shown as MPTCP. But before Linux 6.15 the
+			 * kernel sends no ULP info at all without CAP_NET_ADMIN: a TCP
+			 * socket with an MPTCP socket's 4-tuple (unique in a namespace)
+			 * is that connection's first subflow all the same.
+			 */
+			c = find_conn(cs, &by_token, &by_tuple, t);
+			if (!c)
+				continue;
+			cs->details_hidden = true;
+			if (conn_add_sub(c, t))
+				goto out;
+			continue;
+		}
 		if (!t->has_sf)
 			cs->details_hidden = true;
 		c = find_conn(cs, &by_token, &by_tuple, t);

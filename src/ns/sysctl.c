@@ -13,13 +13,15 @@ int sysctl_path(const char *key, char *path, size_t len)
 {
 	size_t n = strlen("/proc/sys/");
 
-	if (!key || !*key || key[0] == '.' || strstr(key, "..") || strchr(key, '/'))
+	if (!key || !*key || key[0] == '.' || strstr(key, "..") || strstr(key, "/.") ||
+	    strstr(key, "./") || key[0] == '/')
 		return -EINVAL;
 	if (n + strlen(key) + 1 > len)
 		return -ENAMETOOLONG;
 	memcpy(path, "/proc/sys/", n);
+	/* As sysctl(8): dots separate, and a '/' stands for a dot inside a name (eth0/100). */
 	for (const char *k = key; *k; k++)
-		path[n++] = *k == '.' ? '/' : *k;
+		path[n++] = *k == '.' ? '/' : *k == '/' ? '.' : *k;
 	path[n] = '\0';
 	return 0;
 }

@@ -124,7 +124,7 @@ int plan_state_read(struct plan_state *st, struct mc_err *e)
 	for (int i = 0; i < st->nlinks; i++) {
 		char key[64];
 
-		snprintf(key, sizeof(key), "net.ipv4.conf.%s.rp_filter", st->links[i].name);
+		plan_rp_filter_key(st->links[i].name, key, sizeof(key));
 		st->rp_filter[i] = sysctl_get(-1, key, v, sizeof(v), NULL) ? -1 : atoi(v);
 	}
 	st->laminar_supported = probe_laminar();

@@ -149,6 +149,7 @@ int plan_conf_parse(const char *text, size_t len, struct plan_req *req, struct m
 		}
 	}
 	if (!req->niface)
-		return mc_err_set(e, -EINVAL, "no interface section ([eno1] ...)");
+		return mc_err_set(e, -EINVAL,
+				  "line %d (end of file): no interface section ([eno1] ...)", line);
 	return 0;
 }

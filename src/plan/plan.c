@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <linux/fib_rules.h>
 #include <linux/rtnetlink.h>
 
 int plan_role_parse(const char *s, enum plan_role *r)
@@ -35,11 +36,11 @@ int plan_iface_parse(const char *s, struct plan_iface *i, struct mc_err *e)
 	if (strlen(s) >= sizeof(buf))
 		return mc_err_set(e, -EINVAL, "'%s': too long", s);
 	snprintf(buf, sizeof(buf), "%s", s);
-	tok = strtok_r(buf, ",", &save);
+	tok = strtok_r(buf, ", \t", &save);
 	if (!tok || strlen(tok) >= IF_NAMESIZE)
 		return mc_err_set(e, -EINVAL, "'%s': not an interface name", s);
 	snprintf(i->name, sizeof(i->name), "%s", tok);
-	while ((tok = strtok_r(NULL, ",", &save))) {
+	while ((tok = strtok_r(NULL, ", \t", &save))) {
 		if (!strcmp(tok, "backup"))
 			i->flags |= MC_PM_FLAG_BACKUP;
 		else if (!strcmp(tok, "fullmesh"))
@@ -52,6 +53,18 @@ int plan_iface_parse(const char *s, struct plan_iface *i, struct mc_err *e)
 					  i->name, tok);
 	}
 	return 0;
+}
+
+void plan_rp_filter_key(const char *ifname, char *buf, size_t len)
+{
+	size_t n;
+
+	/* sysctl(8)'s convention: a dot inside a name is written as a slash. */
+	snprintf(buf, len, "net.ipv4.conf.%s.rp_filter", ifname);
+	n = strlen("net.ipv4.conf.");
+	for (size_t i = 0; ifname[i] && n + i < len; i++)
+		if (ifname[i] == '.')
+			buf[n + i] = '/';
 }
 
 static const struct rt_link *link_by_name(const struct plan_state *st, const char *name, int *idx)
@@ -186,6 +199,16 @@ static int plan_address(const struct plan_req *req, const struct plan_state *st,
 	int ret;
 
 	mc_prefix_fmt(&a->p, false, as, sizeof(as));
+	/* A rule from this address that does something else (blackhole, main...) is not ours to
+	 * reuse. */
+	if (existing && ((existing->action && existing->action != FR_ACT_TO_TBL) ||
+			 existing->table == 0 || existing->table == RT_TABLE_MAIN ||
+			 existing->table == RT_TABLE_LOCAL || existing->table == RT_TABLE_DEFAULT))
+		return mc_err_set(
+			e, -EEXIST,
+			"a rule from %s (priority %u) does not look up a table of its own: "
+			"remove it first (ip rule del pref %u)",
+			as, existing->priority, existing->priority);
 	if (existing) {
 		table = existing->table;
 	} else {
@@ -343,13 +366,14 @@ int plan_build(const struct plan_req *req, const struct plan_state *st, struct p
 			if (ret)
 				return mc_err_ctx(e, ret, "%s", pi->name);
 		}
-		if (st->rp_filter[li] == 1 || (st->rp_filter_all == 1 && st->rp_filter[li] != 2)) {
+		/* The kernel uses the larger of conf.all and conf.IFACE. */
+		if ((st->rp_filter[li] > st->rp_filter_all ? st->rp_filter[li] :
+							     st->rp_filter_all) == 1) {
 			if (req->rp_loose) {
 				memset(&s, 0, sizeof(s));
 				s.op = OP_SYSCTL;
 				snprintf(s.ifname, sizeof(s.ifname), "%s", l->name);
-				snprintf(s.u.sysctl.key, sizeof(s.u.sysctl.key),
-					 "net.ipv4.conf.%s.rp_filter", l->name);
+				plan_rp_filter_key(l->name, s.u.sysctl.key, sizeof(s.u.sysctl.key));
 				snprintf(s.u.sysctl.val, sizeof(s.u.sysctl.val), "2");
 				snprintf(s.u.sysctl.old, sizeof(s.u.sysctl.old), "%d",
 					 st->rp_filter[li] < 0 ? 0 : st->rp_filter[li]);
@@ -439,7 +463,9 @@ const char *plan_step_cmd(const struct step *s, char *buf, size_t len)
 
 	switch (s->op) {
 	case OP_SYSCTL:
-		snprintf(buf, len, "sysctl -w %s=%s", s->u.sysctl.key, s->u.sysctl.val);
+		snprintf(buf, len,
+			 strchr(s->u.sysctl.val, ' ') ? "sysctl -w %s='%s'" : "sysctl -w %s=%s",
+			 s->u.sysctl.key, s->u.sysctl.val);
 		break;
 	case OP_ROUTE_ADD:
 	case OP_ROUTE_DEL:

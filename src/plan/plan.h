@@ -120,6 +120,8 @@ const char *plan_step_cmd(const struct step *s, char *buf, size_t len);
 /* One line of the record file, and back (pure; the parser is fuzzed). */
 int plan_step_serialize(const struct step *s, char *buf, size_t len);
 int plan_step_parse(const char *line, struct step *s);
+/* "net.ipv4.conf.IFACE.rp_filter", with a dot in IFACE written as '/' (as sysctl(8)). */
+void plan_rp_filter_key(const char *ifname, char *buf, size_t len);
 /* The sysctls a record may name: net.mptcp.enabled, rp_filter, the TCP buffers. */
 bool plan_sysctl_key_ok(const char *key);
 

@@ -75,8 +75,8 @@ bool plan_sysctl_key_ok(const char *key)
 	/* net.ipv4.conf.IFACE.rp_filter, IFACE without dots or slashes */
 	if (n > 24 && !strncmp(key, "net.ipv4.conf.", 14) && !strcmp(key + n - 10, ".rp_filter")) {
 		for (size_t i = 14; i < n - 10; i++)
-			if (key[i] == '.' || key[i] == '/')
-				return false;
+			if (key[i] == '.')
+				return false; /* a dot in the name travels as '/' */
 		return n - 24 < IF_NAMESIZE;
 	}
 	return false;

@@ -55,9 +55,11 @@ int counters_parse(const char *text, size_t len, struct mc_counters *out)
 			hp++;
 		vs = vp;
 		while (vp < vend && *vp >= '0' && *vp <= '9') {
-			if (v > (UINT64_MAX - 9) / 10)
+			uint64_t d = (uint64_t)(*vp - '0');
+
+			if (v > (UINT64_MAX - d) / 10)
 				return -EBADMSG;
-			v = v * 10 + (uint64_t)(*vp - '0');
+			v = v * 10 + d;
 			vp++;
 		}
 		if (vp == vs || (vp < vend && *vp != ' '))

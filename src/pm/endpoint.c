@@ -129,8 +129,10 @@ const char *pm_flags_str(uint32_t flags, char *buf, size_t len)
 		if (!(flags & names[i].bit))
 			continue;
 		n = snprintf(buf + off, len - off, "%s%s", off ? "," : "", names[i].name);
-		if (n < 0 || (size_t)n >= len - off)
+		if (n < 0 || (size_t)n >= len - off) {
+			buf[off] = '\0'; /* no half words */
 			break;
+		}
 		off += (size_t)n;
 	}
 	return buf;

@@ -175,8 +175,8 @@ int pm_event_parse(const struct nlmsghdr *nlh, uint16_t family, struct pm_event 
 			return -EBADMSG;
 		ev->server_side = v != 0;
 	}
-	if (!ev->family)
-		ev->family = ev->has & PM_HAS_SADDR ? ev->saddr.family : 0;
+	if (!ev->family && ev->has & (PM_HAS_SADDR | PM_HAS_DADDR))
+		ev->family = ev->has & PM_HAS_SADDR ? ev->saddr.family : ev->daddr.family;
 	return 0;
 }
 

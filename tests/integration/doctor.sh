@@ -198,9 +198,13 @@ EXTRA_CLEANUP+=("ip netns exec $C sysctl -qw net.ipv4.tcp_rmem='$orig_rmem'")
 ip netns exec "$C" sysctl -qw net.ipv4.tcp_rmem="4096 131072 6291456"
 before=$(ip netns exec "$C" sysctl -n net.ipv4.tcp_rmem net.ipv4.tcp_wmem)
 expect_rc 0 "$MPTCPCTL" -n "$C" tune rate 20gbit rtt 2ms --dry-run
-grep -q "^sysctl -w net.ipv4.tcp_rmem=4096 131072 10000000$" <<<"$OUT" || fail "tune dry-run: $OUT"
+grep -q "^sysctl -w net.ipv4.tcp_rmem='4096 131072 10000000'$" <<<"$OUT" || fail "tune dry-run: $OUT"
 grep -q "^sysctl -w net.ipv4.tcp_wmem=" <<<"$OUT" || fail "tune dry-run: $OUT"
 [ "$(ip netns exec "$C" sysctl -n net.ipv4.tcp_rmem net.ipv4.tcp_wmem)" = "$before" ] || fail "dry-run changed sysctls"
+# the printed lines are shell: run them, check, and put the values back
+ip netns exec "$C" sh -e -c "$(grep "^sysctl" <<<"$OUT")" >/dev/null || fail "the dry-run lines do not run: $OUT"
+[ "$(ip netns exec "$C" sysctl -n net.ipv4.tcp_rmem | awk '{print $3}')" = 10000000 ] || fail "dry-run lines did not set tcp_rmem"
+ip netns exec "$C" sysctl -qw net.ipv4.tcp_rmem="$(sed -n 1p <<<"$before")" net.ipv4.tcp_wmem="$(sed -n 2p <<<"$before")"
 expect_rc 0 "$MPTCPCTL" -n "$C" tune rate 20gbit rtt 2ms
 [ "$(ip netns exec "$C" sysctl -n net.ipv4.tcp_rmem | awk '{print $3}')" = 10000000 ] || fail "tune did not apply"
 verdict "$C" tcp.buffers ok rate 20gbit rtt 2ms
