@@ -40,8 +40,9 @@ static const char status_usage[] =
 	"                       rates; with -j, one JSON object per line. Ends on\n"
 	"                       SIGINT/SIGTERM, or after 'count N' refreshes\n"
 	"\n"
-	"Without CAP_NET_ADMIN the kernel hides subflow tokens: only each\n"
-	"connection's first subflow can then be matched, and status says so.\n";
+	"Before Linux 6.15 the kernel shows subflow details only to CAP_NET_ADMIN:\n"
+	"for other users only each connection's first subflow can be matched, and\n"
+	"status says so.\n";
 
 struct filter {
 	int port; /* -1: any */
