@@ -93,10 +93,13 @@ static void check_impl(const struct dr_input *in, struct dr_report *rep)
 static void check_limits(const struct dr_input *in, struct dr_report *rep, int eps, int signal)
 {
 	const struct pm_limits *l = &in->st.limits;
+	uint32_t want = eps > 2 ? (eps < 8 ? (uint32_t)eps : 8) : 2; /* kernel max: 8 */
 	char fix[96];
 
-	snprintf(fix, sizeof(fix), "ip mptcp limits set subflow %d add_addr_accepted %d",
-		 eps > 2 ? eps : 2, eps > 2 ? eps : 2);
+	/* Like --fix, never lower the other limit. */
+	snprintf(fix, sizeof(fix), "ip mptcp limits set subflow %u add_addr_accepted %u",
+		 l->subflows > want ? l->subflows : want,
+		 l->add_addr_accepted > want ? l->add_addr_accepted : want);
 	if (l->subflows == 0)
 		add(rep, "limits.subflows", DR_FAIL, fix,
 		    "subflows limit is 0: every connection stays on one path");
@@ -122,13 +125,16 @@ static void check_endpoint(const struct dr_input *in, int i, struct dr_report *r
 	const struct rt_addr *a = addr_on(st, &ep->addr);
 	const struct rt_link *dev = ep->ifindex ? link_of(st, ep->ifindex) : NULL;
 	const struct rt_link *holder = a ? link_of(st, a->ifindex) : NULL;
-	char as[MC_ADDRSTRLEN], fl[64], fix[240];
+	char as[MC_ADDRSTRLEN], fl[72], fix[240];
 
 	mc_prefix_fmt(&ep->addr, false, as, sizeof(as));
 	pm_flags_str(ep->flags, fl, sizeof(fl));
 	for (char *c = fl; *c; c++)
 		if (*c == ',')
 			*c = ' ';
+	if (ep->port) /* "signal port 8080": ip(8) takes the port among the flags */
+		snprintf(fl + strlen(fl), sizeof(fl) - strlen(fl), "%sport %u", fl[0] ? " " : "",
+			 ep->port);
 	if (!a) {
 		snprintf(fix, sizeof(fix), "ip mptcp endpoint delete id %u", ep->id);
 		add(rep, "endpoint.address", DR_FAIL, fix,
@@ -137,8 +143,8 @@ static void check_endpoint(const struct dr_input *in, int i, struct dr_report *r
 	}
 	if (dev && holder && dev->ifindex != holder->ifindex) {
 		snprintf(fix, sizeof(fix),
-			 "ip mptcp endpoint delete id %u; ip mptcp endpoint add %s dev %s %s",
-			 ep->id, as, holder->name, fl);
+			 "ip mptcp endpoint delete id %u; ip mptcp endpoint add %s dev %s%s%s",
+			 ep->id, as, holder->name, fl[0] ? " " : "", fl);
 		add(rep, "endpoint.dev", DR_FAIL, fix,
 		    "endpoint %s (id %u) has dev %s, but the address is on %s", as, ep->id,
 		    dev->name, holder->name);
@@ -180,7 +186,16 @@ static void check_endpoint(const struct dr_input *in, int i, struct dr_report *r
 		int li = (int)(holder - st->links), rp = st->rp_filter[li];
 		int eff = rp > st->rp_filter_all ? rp : st->rp_filter_all;
 
-		if (eff == 1) {
+		bool seen = false;
+
+		for (int j = 0; j < i && !seen; j++) {
+			const struct pm_endpoint *o = &st->endpoints[j];
+			const struct rt_addr *oa = addr_on(st, &o->addr);
+
+			seen = !(o->flags & MC_PM_FLAG_IMPLICIT) && oa && oa->p.family == AF_INET &&
+			       oa->ifindex == holder->ifindex;
+		}
+		if (eff == 1 && !seen) {
 			snprintf(fix, sizeof(fix), "sysctl -w net.ipv4.conf.%s.rp_filter=2",
 				 holder->name);
 			add(rep, "routing.rp_filter", DR_WARN, fix,
@@ -268,7 +283,10 @@ void doctor_check(const struct dr_input *in, struct dr_report *rep)
 	check_endpoints(in, rep, &eps, &signal);
 	check_limits(in, rep, eps, signal);
 	check_blackhole(in, rep);
-	if (in->rival)
+	if (in->rival && !strcmp(in->rival, "mptcpd") && !strcmp(in->pm_type, "1"))
+		add(rep, "manager.rival", DR_OK, NULL,
+		    "mptcpd runs here as the userspace path manager");
+	else if (in->rival)
 		add(rep, "manager.rival", DR_WARN,
 		    in->rival[0] == 'm' ? "systemctl stop mptcpd" : "",
 		    "%s runs here and manages MPTCP endpoints too: two managers fight", in->rival);

@@ -224,3 +224,24 @@ int netns_exec(int nsfd, char *const argv[], int *status, struct mc_err *e)
 		return mc_err_set(e, -err, "running %s", argv[0]);
 	return 0;
 }
+
+int netns_run(int nsfd, int (*fn)(void *arg), void *arg, struct mc_err *e)
+{
+	int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC), ret;
+
+	if (self < 0)
+		return mc_err_set(e, -errno, "opening /proc/self/ns/net");
+	if (setns(nsfd, CLONE_NEWNET) < 0) {
+		ret = mc_err_set(e, -errno, "entering network namespace");
+		close(self);
+		return ret;
+	}
+	ret = fn(arg);
+	if (setns(self, CLONE_NEWNET) < 0) {
+		/* Continuing in the wrong namespace could change the host: stop here. */
+		fprintf(stderr, "mptcpctl: cannot return to the original network namespace\n");
+		abort();
+	}
+	close(self);
+	return ret;
+}

@@ -35,6 +35,12 @@ int netns_exec(int nsfd, char *const argv[], int *status, struct mc_err *e);
 /* Forks a child that enters nsfd and runs fn(arg); its return value is the exit code. */
 int netns_fork(int nsfd, int (*fn)(void *arg), void *arg, int *pid, struct mc_err *e);
 
+/*
+ * Runs fn(arg) in this thread with network namespace nsfd, then returns to
+ * the original one (threads fn creates inherit nsfd). Returns fn's value.
+ */
+int netns_run(int nsfd, int (*fn)(void *arg), void *arg, struct mc_err *e);
+
 /* net.mptcp.enabled style keys; nsfd -1 = the current namespace. */
 int sysctl_get(int nsfd, const char *key, char *val, size_t len, struct mc_err *e);
 int sysctl_set(int nsfd, const char *key, const char *val, struct mc_err *e);
