@@ -103,8 +103,24 @@ struct lab_xfer {
 	uint64_t usec; /* first to last byte at the receiver */
 	uint64_t bps; /* goodput */
 	int protocol; /* SO_PROTOCOL of the client socket: 6 TCP, 262 MPTCP */
+	bool verified; /* verify: every byte checked */
+	uint64_t bad_bytes; /* verify: bytes that differed from the pattern, or never arrived */
 };
 
+struct lab_xfer_opts {
+	int path; /* 0-based: the server address the client connects to */
+	int family; /* AF_INET or AF_INET6 */
+	uint64_t dur_us;
+	bool mptcp;
+	bool verify; /* the sender writes a pattern, the receiver checks every byte */
+	/* Called in this process mid_at_us after the start, while data flows. */
+	void (*mid)(void *arg);
+	void *mid_arg;
+	uint64_t mid_at_us;
+};
+
+int lab_xfer(const struct lab *lab, const struct lab_xfer_opts *o, struct lab_xfer *r,
+	     struct mc_err *e);
 /* Client on path `path` (0-based) sends for dur_us; family AF_INET or AF_INET6. */
 int lab_xfer_run(const struct lab *lab, int path, int family, uint64_t dur_us, bool mptcp,
 		 struct lab_xfer *r, struct mc_err *e);

@@ -35,6 +35,7 @@ struct xfer_report {
 	uint64_t bytes;
 	uint64_t usec;
 	int protocol;
+	uint64_t bad;
 };
 
 struct xfer_args {
@@ -43,8 +44,35 @@ struct xfer_args {
 	uint16_t port;
 	uint64_t dur_us;
 	bool mptcp;
+	bool verify;
 	int pipe_w;
 };
+
+/* The verify pattern: 64-bit words numbered by stream offset / 8. */
+static void pattern_fill(uint8_t *buf, uint64_t off, size_t len)
+{
+	for (size_t i = 0; i < len;) {
+		uint64_t k = (off + i) / 8, w = (k + 1) * 0x9E3779B97F4A7C15ULL;
+		size_t at = (size_t)((off + i) % 8), n = 8 - at;
+
+		if (n > len - i)
+			n = len - i;
+		memcpy(buf + i, (uint8_t *)&w + at, n);
+		i += n;
+	}
+}
+
+static uint64_t pattern_check(const uint8_t *buf, uint64_t off, size_t len, uint8_t *scratch)
+{
+	uint64_t bad = 0;
+
+	pattern_fill(scratch, off, len);
+	if (!memcmp(buf, scratch, len))
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		bad += buf[i] != scratch[i];
+	return bad;
+}
 
 static uint64_t now_us(void)
 {
@@ -79,10 +107,10 @@ static void report(int fd, const struct xfer_report *r)
 		_exit(3);
 }
 
-static int wait_fd(int fd, short ev)
+static int wait_fd(int fd, short ev, int timeout_ms)
 {
 	struct pollfd p = { .fd = fd, .events = ev };
-	int n = poll(&p, 1, XFER_TIMEOUT_MS);
+	int n = poll(&p, 1, timeout_ms);
 
 	return n == 1 ? 0 : n == 0 ? ETIMEDOUT : errno;
 }
@@ -96,9 +124,10 @@ static int receiver(void *arg)
 	uint64_t first = 0, last = 0;
 	int one = 1, ls, cs;
 	char *buf = malloc(XFER_CHUNK);
+	uint8_t *scratch = a->verify ? malloc(XFER_CHUNK) : NULL;
 
 	ls = socket(a->family, SOCK_STREAM, a->mptcp ? IPPROTO_MPTCP : 0);
-	if (!buf || ls < 0)
+	if (!buf || ls < 0 || (a->verify && !scratch))
 		goto fail;
 	setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(ls, (struct sockaddr *)&ss, sl) < 0 || listen(ls, 1) < 0)
@@ -109,7 +138,7 @@ static int receiver(void *arg)
 	r.port = ntohs(a->family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port :
 					       ((struct sockaddr_in *)&ss)->sin_port);
 	report(a->pipe_w, &r); /* ready: the port */
-	errno = wait_fd(ls, POLLIN);
+	errno = wait_fd(ls, POLLIN, XFER_TIMEOUT_MS);
 	if (errno)
 		goto fail;
 	cs = accept(ls, NULL, NULL);
@@ -118,7 +147,7 @@ static int receiver(void *arg)
 	for (;;) {
 		ssize_t n;
 
-		errno = wait_fd(cs, POLLIN);
+		errno = wait_fd(cs, POLLIN, XFER_TIMEOUT_MS);
 		if (errno)
 			goto fail;
 		n = read(cs, buf, XFER_CHUNK);
@@ -131,6 +160,8 @@ static int receiver(void *arg)
 		last = now_us();
 		if (!first)
 			first = last;
+		if (a->verify)
+			r.bad += pattern_check((uint8_t *)buf, r.bytes, (size_t)n, scratch);
 		r.bytes += (uint64_t)n;
 	}
 	r.usec = last - first;
@@ -160,8 +191,11 @@ static int sender(void *arg)
 	getsockopt(s, SOL_SOCKET, SO_PROTOCOL, &r.protocol, &pl);
 	end = now_us() + a->dur_us;
 	while (now_us() < end) {
-		ssize_t n = write(s, buf, XFER_CHUNK);
+		ssize_t n;
 
+		if (a->verify)
+			pattern_fill((uint8_t *)buf, r.bytes, XFER_CHUNK);
+		n = write(s, buf, XFER_CHUNK);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -177,11 +211,11 @@ fail:
 	return 1;
 }
 
-static int read_report(int fd, struct xfer_report *r)
+static int read_report(int fd, struct xfer_report *r, int timeout_ms)
 {
 	ssize_t n;
 
-	if (wait_fd(fd, POLLIN))
+	if (wait_fd(fd, POLLIN, timeout_ms))
 		return -ETIMEDOUT;
 	do {
 		n = read(fd, r, sizeof(*r));
@@ -198,25 +232,28 @@ static void reap(pid_t pid)
 		;
 }
 
-int lab_xfer_run(const struct lab *lab, int path, int family, uint64_t dur_us, bool mptcp,
-		 struct lab_xfer *res, struct mc_err *e)
+int lab_xfer(const struct lab *lab, const struct lab_xfer_opts *o, struct lab_xfer *res,
+	     struct mc_err *e)
 {
 	char ns[2][LAB_NAME_MAX + 8];
 	int fds[2] = { -1, -1 }, rp[2] = { -1, -1 }, sp[2] = { -1, -1 };
+	int end_ms = (int)(o->dur_us / 1000) + XFER_TIMEOUT_MS;
 	struct xfer_args a;
 	struct xfer_report rr, sr;
 	pid_t rpid = -1, spid = -1;
+	uint64_t t0;
 	int ret;
 
-	if (path < 0 || path >= lab->npaths)
-		return mc_err_set(e, -EINVAL, "path %d: the lab has %d", path + 1, lab->npaths);
+	if (o->path < 0 || o->path >= lab->npaths)
+		return mc_err_set(e, -EINVAL, "path %d: the lab has %d", o->path + 1, lab->npaths);
 	memset(res, 0, sizeof(*res));
 	memset(&a, 0, sizeof(a));
-	a.family = family == AF_INET6 ? AF_INET6 : AF_INET;
-	a.addr = family == AF_INET6 ? lab->paths[path].addr6[LAB_SRV] :
-				      lab->paths[path].addr4[LAB_SRV];
-	a.dur_us = dur_us;
-	a.mptcp = mptcp;
+	a.family = o->family == AF_INET6 ? AF_INET6 : AF_INET;
+	a.addr = a.family == AF_INET6 ? lab->paths[o->path].addr6[LAB_SRV]
+				      : lab->paths[o->path].addr4[LAB_SRV];
+	a.dur_us = o->dur_us;
+	a.mptcp = o->mptcp;
+	a.verify = o->verify;
 	for (int h = 0; h < 2; h++) {
 		ret = netns_open(lab_ns_name(lab, h, ns[h], sizeof(ns[h])), &fds[h], e);
 		if (ret)
@@ -230,7 +267,7 @@ int lab_xfer_run(const struct lab *lab, int path, int family, uint64_t dur_us, b
 	ret = netns_fork(fds[LAB_SRV], receiver, &a, &rpid, e);
 	if (ret)
 		goto out;
-	ret = read_report(rp[0], &rr);
+	ret = read_report(rp[0], &rr, XFER_TIMEOUT_MS);
 	if (!ret && rr.err)
 		ret = -rr.err;
 	if (ret) {
@@ -239,10 +276,18 @@ int lab_xfer_run(const struct lab *lab, int path, int family, uint64_t dur_us, b
 	}
 	a.port = rr.port;
 	a.pipe_w = sp[1];
+	t0 = now_us();
 	ret = netns_fork(fds[LAB_CLI], sender, &a, &spid, e);
 	if (ret)
 		goto out;
-	ret = read_report(sp[0], &sr);
+	if (o->mid) {
+		uint64_t now = now_us();
+
+		if (now < t0 + o->mid_at_us)
+			usleep((useconds_t)(t0 + o->mid_at_us - now));
+		o->mid(o->mid_arg);
+	}
+	ret = read_report(sp[0], &sr, end_ms);
 	if (!ret && sr.err)
 		ret = -sr.err;
 	if (ret) {
@@ -252,7 +297,7 @@ int lab_xfer_run(const struct lab *lab, int path, int family, uint64_t dur_us, b
 			   mc_prefix_fmt(&a.addr, false, addr, sizeof(addr)), a.port);
 		goto out;
 	}
-	ret = read_report(rp[0], &rr);
+	ret = read_report(rp[0], &rr, XFER_TIMEOUT_MS);
 	if (!ret && rr.err)
 		ret = -rr.err;
 	if (ret) {
@@ -263,6 +308,9 @@ int lab_xfer_run(const struct lab *lab, int path, int family, uint64_t dur_us, b
 	res->usec = rr.usec;
 	res->protocol = sr.protocol;
 	res->bps = rr.usec ? rr.bytes * 8 * 1000000ULL / rr.usec : 0;
+	res->verified = o->verify;
+	/* Bytes sent but never received count as lost too. */
+	res->bad_bytes = rr.bad + (sr.bytes > rr.bytes ? sr.bytes - rr.bytes : 0);
 out:
 	reap(spid);
 	reap(rpid);
@@ -275,4 +323,12 @@ out:
 			close(sp[i]);
 	}
 	return ret;
+}
+
+int lab_xfer_run(const struct lab *lab, int path, int family, uint64_t dur_us, bool mptcp,
+		 struct lab_xfer *r, struct mc_err *e)
+{
+	struct lab_xfer_opts o = { .path = path, .family = family, .dur_us = dur_us, .mptcp = mptcp };
+
+	return lab_xfer(lab, &o, r, e);
 }
