@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -21,6 +22,9 @@
 #include "../doctor/doctor.h"
 #include "../lab/lab.h"
 #include "../ns/ns.h"
+#include "svg.h"
+
+#define DEMO_MAX_SAMPLES 4096
 
 static volatile sig_atomic_t stop_sig;
 
@@ -30,7 +34,7 @@ static void on_signal(int sig)
 }
 
 static const char demo_usage[] =
-	"Usage: mptcpctl lab demo [name NAME] [rate R] [time SECONDS] [-j]\n"
+	"Usage: mptcpctl lab demo [name NAME] [rate R] [time SECONDS] [--plot DIR] [-j]\n"
 	"\n"
 	"The seed story in one command, in a lab of two hosts joined by two links\n"
 	"(default name 'demo', each link shaped to 1gbit):\n"
@@ -42,7 +46,8 @@ static const char demo_usage[] =
 	"  6 path 1 cut mid-transfer: the connection survives, every byte verified\n"
 	"  7 undo on both hosts, and the lab removed\n"
 	"Each transfer lasts SECONDS (default 3). It ends with a summary table; exit\n"
-	"status 0 when every step's verdict is good.\n";
+	"status 0 when every step's verdict is good. --plot DIR writes an SVG per\n"
+	"transfer (each path's rate over time, the cut marked) and results.json.\n";
 
 struct row {
 	const char *step;
@@ -62,6 +67,11 @@ struct demo {
 	struct row rows[8];
 	int mid_subflows;
 	bool cut;
+	const char *plot_dir; /* --plot DIR: an SVG per transfer and results.json */
+	int nsamples;
+	double st[DEMO_MAX_SAMPLES];
+	uint64_t stx[DEMO_MAX_SAMPLES][2];
+	double cut_at;
 };
 
 static struct row *row_new(struct demo *d, const char *step)
@@ -114,12 +124,13 @@ static void step_doctor(struct demo *d)
 			r->ok = false;
 			continue;
 		}
-		off += (size_t)snprintf(r->verdict + off, sizeof(r->verdict) - off, "%s%s: %d fail %d warn (",
-					h ? "; " : "", h ? "srv" : "cli", c->rep.nfail, c->rep.nwarn);
+		off += (size_t)snprintf(r->verdict + off, sizeof(r->verdict) - off,
+					"%s%s: %d fail %d warn (", h ? "; " : "", h ? "srv" : "cli",
+					c->rep.nfail, c->rep.nwarn);
 		for (int i = 0, n = 0; i < c->rep.n && off < sizeof(r->verdict); i++)
 			if (c->rep.r[i].status != DR_OK && n++ < 2)
-				off += (size_t)snprintf(r->verdict + off, sizeof(r->verdict) - off, "%s%s",
-							n > 1 ? ", " : "", c->rep.r[i].id);
+				off += (size_t)snprintf(r->verdict + off, sizeof(r->verdict) - off,
+							"%s%s", n > 1 ? ", " : "", c->rep.r[i].id);
 		if (off < sizeof(r->verdict))
 			off += (size_t)snprintf(r->verdict + off, sizeof(r->verdict) - off, ")");
 	}
@@ -193,12 +204,85 @@ static int tx_fn(void *arg)
 	return ret;
 }
 
+static void tick(void *arg, uint64_t t_us)
+{
+	struct demo *d = arg;
+	struct tx_ctx t = { .lab = &d->lab };
+
+	if (d->nsamples >= DEMO_MAX_SAMPLES || netns_run(d->nsfd[LAB_CLI], tx_fn, &t, NULL))
+		return;
+	d->st[d->nsamples] = t_us / 1e6;
+	d->stx[d->nsamples][0] = t.tx[0];
+	d->stx[d->nsamples][1] = t.tx[1];
+	d->nsamples++;
+}
+
+/* The link rates of the samples as a stacked chart: DIR/step-N.svg. */
+static void plot(struct demo *d, const char *title)
+{
+	double *t = calloc(DEMO_MAX_SAMPLES, sizeof(double));
+	double *y0 = calloc(DEMO_MAX_SAMPLES, sizeof(double));
+	double *y1 = calloc(DEMO_MAX_SAMPLES, sizeof(double));
+	struct svg_chart c = { .title = title,
+			       .ylabel = "Gbit/s sent by the client",
+			       .nseries = 2,
+			       .names = { "eno1 (path 1)", "eno2 (path 2)" },
+			       .mark_t = d->cut_at,
+			       .mark_label = "path 1 cut" };
+	char path[512];
+	int n = 0;
+	FILE *f;
+
+	if (!t || !y0 || !y1 || d->nsamples < 3)
+		goto out;
+	for (int i = 1; i < d->nsamples; i++) {
+		double dt = d->st[i] - d->st[i - 1];
+
+		if (dt <= 0)
+			continue;
+		t[n] = d->st[i];
+		y0[n] = (double)(d->stx[i][0] - d->stx[i - 1][0]) * 8 / dt / 1e9;
+		y1[n] = (double)(d->stx[i][1] - d->stx[i - 1][1]) * 8 / dt / 1e9;
+		n++;
+	}
+	c.n = n;
+	c.t = t;
+	c.y[0] = y0;
+	c.y[1] = y1;
+	snprintf(path, sizeof(path), "%s/step-%d.svg", d->plot_dir, d->nrows);
+	f = fopen(path, "we");
+	if (!f) {
+		cli_errorf("lab demo: writing %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (svg_stacked(f, &c))
+		cli_errorf("lab demo: drawing %s failed", path);
+	fclose(f);
+out:
+	free(t);
+	free(y0);
+	free(y1);
+}
+
 /* One transfer: goodput, subflows seen mid-way, the split by the client's link counters. */
 static int transfer(struct demo *d, struct row *r, bool mptcp, bool cut, struct lab_xfer *x)
 {
-	struct lab_xfer_opts o = { .path = 0, .family = AF_INET, .dur_us = d->dur, .mptcp = mptcp,
-				   .verify = cut, .mid = mid, .mid_arg = d,
+	struct lab_xfer_opts o = { .path = 0,
+				   .family = AF_INET,
+				   .dur_us = d->dur,
+				   .mptcp = mptcp,
+				   .verify = cut,
+				   .mid = mid,
+				   .mid_arg = d,
 				   .mid_at_us = d->dur * 2 / 5 };
+
+	if (d->plot_dir) {
+		o.tick = tick;
+		o.tick_arg = d;
+		o.tick_us = 100000;
+	}
+	d->nsamples = 0;
+	d->cut_at = cut ? (double)o.mid_at_us / 1e6 : -1;
 	struct tx_ctx a = { .lab = &d->lab }, b = { .lab = &d->lab };
 	struct mc_err e = { 0 };
 	int ret;
@@ -208,10 +292,13 @@ static int transfer(struct demo *d, struct row *r, bool mptcp, bool cut, struct 
 	netns_run(d->nsfd[LAB_CLI], tx_fn, &a, NULL);
 	ret = lab_xfer(&d->lab, &o, x, &e);
 	netns_run(d->nsfd[LAB_CLI], tx_fn, &b, NULL);
+	if (d->plot_dir && !ret)
+		plot(d, r->step);
 	if (ret) {
 		char buf[512];
 
-		snprintf(r->verdict, sizeof(r->verdict), "failed: %s", mc_err_str(&e, buf, sizeof(buf)));
+		snprintf(r->verdict, sizeof(r->verdict), "failed: %s",
+			 mc_err_str(&e, buf, sizeof(buf)));
 		return ret;
 	}
 	r->gbps = x->bps / 1e9;
@@ -282,15 +369,16 @@ static int undo_fn(void *arg)
 static void step_setup(struct demo *d)
 {
 	struct row *r = row_new(d, "setup on both hosts");
-	struct setup_ctx s = { .role = ROLE_SERVER, .lab = &d->lab }, c = { .role = ROLE_CLIENT,
-									       .lab = &d->lab };
+	struct setup_ctx s = { .role = ROLE_SERVER, .lab = &d->lab },
+			 c = { .role = ROLE_CLIENT, .lab = &d->lab };
 	char buf[512];
 
 	r->ok = !netns_run(d->nsfd[LAB_SRV], setup_fn, &s, NULL) &&
 		!netns_run(d->nsfd[LAB_CLI], setup_fn, &c, NULL);
 	if (r->ok)
 		snprintf(r->verdict, sizeof(r->verdict),
-			 "srv: %d steps (role server), cli: %d steps (role client)", s.steps, c.steps);
+			 "srv: %d steps (role server), cli: %d steps (role client)", s.steps,
+			 c.steps);
 	else
 		snprintf(r->verdict, sizeof(r->verdict), "failed: %s",
 			 mc_err_str(s.e.code ? &s.e : &c.e, buf, sizeof(buf)));
@@ -309,44 +397,63 @@ static void step_undo(struct demo *d)
 		if (d->nsfd[h] >= 0)
 			close(d->nsfd[h]), d->nsfd[h] = -1;
 	r->ok = undo_ok && !lab_down(d->lab.name, &e);
-	snprintf(r->verdict, sizeof(r->verdict), "%s; lab %s %s", undo_ok ? "setup undone" : "undo failed",
-		 d->lab.name, r->ok ? "removed" : "NOT removed");
+	snprintf(r->verdict, sizeof(r->verdict), "%s; lab %s %s",
+		 undo_ok ? "setup undone" : "undo failed", d->lab.name,
+		 r->ok ? "removed" : "NOT removed");
 	row_done(d, r);
+}
+
+static void print_json(struct demo *d, double tcp, FILE *out, bool pretty)
+{
+	struct jw w;
+
+	jw_init(&w, out, pretty);
+	jw_obj_open(&w, NULL);
+	jw_str(&w, "lab", d->lab.name);
+	jw_u64(&w, "rate_bps", d->lab.paths[0].rate_bps);
+	jw_arr_open(&w, "steps");
+	for (int i = 0; i < d->nrows; i++) {
+		struct row *r = &d->rows[i];
+
+		jw_obj_open(&w, NULL);
+		jw_str(&w, "step", r->step);
+		if (r->gbps >= 0)
+			jw_double(&w, "gbps", r->gbps);
+		if (r->subflows >= 0)
+			jw_i64(&w, "subflows", r->subflows);
+		if (r->split[0] >= 0) {
+			jw_double(&w, "share_eno1", r->split[0]);
+			jw_double(&w, "share_eno2", r->split[1]);
+		}
+		jw_bool(&w, "ok", r->ok);
+		jw_str(&w, "verdict", r->verdict);
+		jw_obj_close(&w);
+	}
+	jw_arr_close(&w);
+	jw_double(&w, "gain", tcp > 0 && d->nrows > 4 ? d->rows[4].gbps / tcp : 0);
+	jw_obj_close(&w);
+	jw_end(&w);
 }
 
 static void print_summary(struct demo *d, double tcp)
 {
 	char g[16], sf[8], sp[24];
 
-	if (d->cli->json) {
-		struct jw w;
+	if (d->plot_dir) {
+		char path[512];
+		FILE *f;
 
-		jw_init(&w, stdout, d->cli->pretty);
-		jw_obj_open(&w, NULL);
-		jw_str(&w, "lab", d->lab.name);
-		jw_u64(&w, "rate_bps", d->lab.paths[0].rate_bps);
-		jw_arr_open(&w, "steps");
-		for (int i = 0; i < d->nrows; i++) {
-			struct row *r = &d->rows[i];
-
-			jw_obj_open(&w, NULL);
-			jw_str(&w, "step", r->step);
-			if (r->gbps >= 0)
-				jw_double(&w, "gbps", r->gbps);
-			if (r->subflows >= 0)
-				jw_i64(&w, "subflows", r->subflows);
-			if (r->split[0] >= 0) {
-				jw_double(&w, "share_eno1", r->split[0]);
-				jw_double(&w, "share_eno2", r->split[1]);
-			}
-			jw_bool(&w, "ok", r->ok);
-			jw_str(&w, "verdict", r->verdict);
-			jw_obj_close(&w);
+		snprintf(path, sizeof(path), "%s/results.json", d->plot_dir);
+		f = fopen(path, "we");
+		if (f) {
+			print_json(d, tcp, f, true);
+			fclose(f);
+		} else {
+			cli_errorf("lab demo: writing %s: %s", path, strerror(errno));
 		}
-		jw_arr_close(&w);
-		jw_double(&w, "gain", tcp > 0 && d->nrows > 4 ? d->rows[4].gbps / tcp : 0);
-		jw_obj_close(&w);
-		jw_end(&w);
+	}
+	if (d->cli->json) {
+		print_json(d, tcp, stdout, d->cli->pretty);
 		return;
 	}
 	printf("\n%-34s %8s %8s %13s  %s\n", "step", "Gbit/s", "subflows", "eno1/eno2", "verdict");
@@ -356,16 +463,17 @@ static void print_summary(struct demo *d, double tcp)
 		snprintf(g, sizeof(g), r->gbps >= 0 ? "%.2f" : "-", r->gbps);
 		snprintf(sf, sizeof(sf), r->subflows >= 0 ? "%d" : "-", r->subflows);
 		if (r->split[0] >= 0)
-			snprintf(sp, sizeof(sp), "%.0f%% / %.0f%%", r->split[0] * 100, r->split[1] * 100);
+			snprintf(sp, sizeof(sp), "%.0f%% / %.0f%%", r->split[0] * 100,
+				 r->split[1] * 100);
 		else
 			snprintf(sp, sizeof(sp), "-");
-		printf("%-34s %8s %8s %13s  %s%s\n", r->step, g, sf, sp, r->ok ? "" : "FAILED: ",
-		       r->verdict);
+		printf("%-34s %8s %8s %13s  %s%s\n", r->step, g, sf, sp,
+		       r->ok ? "" : "FAILED: ", r->verdict);
 	}
 }
 
 static int parse(struct cli *cli, int argc, char **argv, const char **name, uint64_t *rate,
-		 uint64_t *dur)
+		 uint64_t *dur, const char **plot_dir)
 {
 	for (int i = 1; i < argc; i++) {
 		if (cli_is_help(argv[i])) {
@@ -378,15 +486,19 @@ static int parse(struct cli *cli, int argc, char **argv, const char **name, uint
 		}
 		if (i + 1 >= argc)
 			return cli_usage("lab ", "'%s' needs a value", argv[i]);
-		if (!strcmp(argv[i], "name")) {
+		if (!strcmp(argv[i], "--plot")) {
+			*plot_dir = argv[++i];
+		} else if (!strcmp(argv[i], "name")) {
 			*name = argv[++i];
 		} else if (!strcmp(argv[i], "rate")) {
 			if (units_parse_rate(argv[++i], rate) || *rate < 1000000)
 				return cli_usage("lab ", "rate '%s': expected a rate such as 1gbit",
 						 argv[i]);
 		} else if (!strcmp(argv[i], "time")) {
-			if (units_parse_duration(argv[++i], dur) || *dur < 1000000 || *dur > 600000000)
-				return cli_usage("lab ", "time '%s': expected 1 to 600 seconds", argv[i]);
+			if (units_parse_duration(argv[++i], dur) || *dur < 1000000 ||
+			    *dur > 600000000)
+				return cli_usage("lab ", "time '%s': expected 1 to 600 seconds",
+						 argv[i]);
 		} else {
 			return cli_usage("lab ", "lab demo: unknown argument '%s'", argv[i]);
 		}
@@ -414,7 +526,11 @@ int cmd_lab_demo(struct cli *cli, int argc, char **argv)
 	d->cli = cli;
 	d->dur = 3000000;
 	d->nsfd[0] = d->nsfd[1] = -1;
-	ret = parse(cli, argc, argv, &name, &rate, &d->dur);
+	ret = parse(cli, argc, argv, &name, &rate, &d->dur, &d->plot_dir);
+	if (!ret && d->plot_dir && mkdir(d->plot_dir, 0755) < 0 && errno != EEXIST) {
+		cli_errorf("lab demo: --plot %s: %s", d->plot_dir, strerror(errno));
+		ret = EXIT_FAIL;
+	}
 	if (ret) {
 		free(d);
 		return ret < 0 ? EXIT_OK : ret;
@@ -458,7 +574,8 @@ int cmd_lab_demo(struct cli *cli, int argc, char **argv)
 		r->ok = !transfer(d, r, false, false, &x);
 		if (r->ok) {
 			tcp = r->gbps;
-			snprintf(r->verdict, sizeof(r->verdict), "%.1f%% of the link rate (the baseline)",
+			snprintf(r->verdict, sizeof(r->verdict),
+				 "%.1f%% of the link rate (the baseline)",
 				 100.0 * (double)x.bps / (double)rate);
 		}
 		row_done(d, r);
@@ -489,8 +606,8 @@ int cmd_lab_demo(struct cli *cli, int argc, char **argv)
 		r->ok = !transfer(d, r, true, true, &x);
 		if (r->ok) {
 			r->ok = x.bad_bytes == 0 && x.bytes > 0;
-			snprintf(r->verdict, sizeof(r->verdict),
-				 "survived: %.0f MB received, %s", x.bytes / 1e6,
+			snprintf(r->verdict, sizeof(r->verdict), "survived: %.0f MB received, %s",
+				 x.bytes / 1e6,
 				 x.bad_bytes ? "BYTES LOST OR CORRUPTED" : "every byte verified");
 		}
 		row_done(d, r);

@@ -117,6 +117,10 @@ struct lab_xfer_opts {
 	void (*mid)(void *arg);
 	void *mid_arg;
 	uint64_t mid_at_us;
+	/* Called every tick_us (0: never) with the time since the start. */
+	void (*tick)(void *arg, uint64_t t_us);
+	void *tick_arg;
+	uint64_t tick_us;
 };
 
 int lab_xfer(const struct lab *lab, const struct lab_xfer_opts *o, struct lab_xfer *r,

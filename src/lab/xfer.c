@@ -249,8 +249,8 @@ int lab_xfer(const struct lab *lab, const struct lab_xfer_opts *o, struct lab_xf
 	memset(res, 0, sizeof(*res));
 	memset(&a, 0, sizeof(a));
 	a.family = o->family == AF_INET6 ? AF_INET6 : AF_INET;
-	a.addr = a.family == AF_INET6 ? lab->paths[o->path].addr6[LAB_SRV]
-				      : lab->paths[o->path].addr4[LAB_SRV];
+	a.addr = a.family == AF_INET6 ? lab->paths[o->path].addr6[LAB_SRV] :
+					lab->paths[o->path].addr4[LAB_SRV];
 	a.dur_us = o->dur_us;
 	a.mptcp = o->mptcp;
 	a.verify = o->verify;
@@ -280,12 +280,28 @@ int lab_xfer(const struct lab *lab, const struct lab_xfer_opts *o, struct lab_xf
 	ret = netns_fork(fds[LAB_CLI], sender, &a, &spid, e);
 	if (ret)
 		goto out;
-	if (o->mid) {
-		uint64_t now = now_us();
+	/* While the data flows: the mid-way call and the periodic ticks. */
+	for (bool mid_done = !o->mid;;) {
+		uint64_t now = now_us(), next = t0 + o->dur_us + (uint64_t)XFER_TIMEOUT_MS * 1000;
+		struct pollfd pf = { .fd = sp[0], .events = POLLIN };
+		int n;
 
-		if (now < t0 + o->mid_at_us)
-			usleep((useconds_t)(t0 + o->mid_at_us - now));
-		o->mid(o->mid_arg);
+		if (!mid_done && now >= t0 + o->mid_at_us) {
+			o->mid(o->mid_arg);
+			mid_done = true;
+			continue;
+		}
+		if (!mid_done && t0 + o->mid_at_us < next)
+			next = t0 + o->mid_at_us;
+		if (o->tick && o->tick_us && now + o->tick_us < next)
+			next = now + o->tick_us;
+		if (now >= t0 + o->dur_us + (uint64_t)XFER_TIMEOUT_MS * 1000)
+			break;
+		n = poll(&pf, 1, (int)((next - now) / 1000) + 1);
+		if (n > 0)
+			break; /* the sender's report */
+		if (o->tick && o->tick_us)
+			o->tick(o->tick_arg, now_us() - t0);
 	}
 	ret = read_report(sp[0], &sr, end_ms);
 	if (!ret && sr.err)
@@ -328,7 +344,9 @@ out:
 int lab_xfer_run(const struct lab *lab, int path, int family, uint64_t dur_us, bool mptcp,
 		 struct lab_xfer *r, struct mc_err *e)
 {
-	struct lab_xfer_opts o = { .path = path, .family = family, .dur_us = dur_us, .mptcp = mptcp };
+	struct lab_xfer_opts o = {
+		.path = path, .family = family, .dur_us = dur_us, .mptcp = mptcp
+	};
 
 	return lab_xfer(lab, &o, r, e);
 }

@@ -5,7 +5,9 @@
 . "$(dirname "$0")/lib.sh"
 
 t0=$(date +%s)
-expect_rc 0 "$MPTCPCTL" -j lab demo name "$LAB" time 2
+plots=$(mktemp -d)
+EXTRA_CLEANUP+=("rm -rf $plots")
+expect_rc 0 "$MPTCPCTL" -j lab demo name "$LAB" time 2 --plot "$plots/out"
 python3 - "$OUT" <<'PY' || fail "demo: $OUT"
 import json, sys
 d = json.loads(sys.argv[1])
@@ -21,6 +23,18 @@ PY
 [ $(($(date +%s) - t0)) -lt 180 ] || fail "the demo took more than 3 minutes"
 ip netns list | grep -q "^$LAB-" && fail "namespaces left behind"
 ok "lab demo: every step ok, MPTCP >= 1.8x TCP over 2 subflows, the cut survived (verified), nothing left"
+python3 - "$plots/out" <<'PY' || fail "--plot: $(ls "$plots/out")"
+import json, os, sys, xml.etree.ElementTree as ET
+d = sys.argv[1]
+svgs = sorted(f for f in os.listdir(d) if f.endswith(".svg"))
+assert svgs == ["step-2.svg", "step-3.svg", "step-5.svg", "step-6.svg"], svgs
+for f in svgs:
+    root = ET.parse(os.path.join(d, f)).getroot()
+    assert root.tag.endswith("svg") and len(root.findall("{http://www.w3.org/2000/svg}polygon")) == 2, f
+assert "path 1 cut" in open(os.path.join(d, "step-6.svg")).read()
+assert json.load(open(os.path.join(d, "results.json")))["steps"]
+PY
+ok "--plot DIR: an SVG per transfer (two stacked paths, the cut marked) and results.json"
 
 # Interrupted while the transfers run: still undone and removed, exit 128+SIGINT.
 "$MPTCPCTL" lab demo name "$LAB" time 3 >/dev/null 2>&1 &
