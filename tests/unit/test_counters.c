@@ -253,19 +253,20 @@ static char *make(size_t n, size_t name_len)
 	size_t cap = 64 + n * (name_len + 16);
 	char *t = malloc(cap), *p = t;
 
-	assert_non_null(t);
-	p += sprintf(p, "MPTcpExt:");
+	if (!t)
+		abort();
+	p += snprintf(p, cap - (size_t)(p - t), "MPTcpExt:");
 	for (size_t i = 0; i < n; i++) {
-		int w = sprintf(p, " C%zu", i);
+		int w = snprintf(p, cap - (size_t)(p - t), " C%zu", i);
 
 		p += w;
 		for (size_t k = (size_t)w - 1; k < name_len; k++)
 			*p++ = 'x';
 	}
-	p += sprintf(p, "\nMPTcpExt:");
+	p += snprintf(p, cap - (size_t)(p - t), "\nMPTcpExt:");
 	for (size_t i = 0; i < n; i++)
-		p += sprintf(p, " %zu", i);
-	sprintf(p, "\n");
+		p += snprintf(p, cap - (size_t)(p - t), " %zu", i);
+	snprintf(p, cap - (size_t)(p - t), "\n");
 	return t;
 }
 
