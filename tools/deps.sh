@@ -4,7 +4,7 @@
 set -euo pipefail
 pkgs=(build-essential meson ninja-build pkg-config libmnl-dev libcmocka-dev libcjson-dev
       libinih-dev clang clang-format iproute2 nftables iperf3 mptcpd tshark tcpdump
-      iputils-ping python3 scdoc curl dpkg-dev debhelper fakeroot)
+      iputils-ping python3 scdoc strace curl dpkg-dev debhelper fakeroot)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -77,6 +77,21 @@ check_bad 1 "mptcpd manages MPTCP in this namespace.*--force" role client eno1
 kill "$RIVAL"; wait "$RIVAL" 2>/dev/null || true
 ok "a running mptcpd in the namespace is refused without --force"
 
+# ---- two runs at once: the second is refused by the lock, the first completes
+if command -v strace >/dev/null; then
+	# strace slows every netlink send of the first run by 0.2 s while it holds the lock.
+	strace -f -o /dev/null -e trace=sendto -e inject=sendto:delay_enter=200000 \
+		"$MPTCPCTL" -n "$C" setup role client eno1 >"$tmp/first.out" 2>&1 &
+	FIRST=$!
+	sleep 0.5
+	expect_rc 1 "$MPTCPCTL" -n "$C" setup role client eno1 eno2
+	grep -q "another mptcpctl setup is running" <<<"$OUT" || fail "no lock: $OUT"
+	wait "$FIRST" || fail "the first run failed: $(cat "$tmp/first.out")"
+	expect_rc 0 "$MPTCPCTL" -n "$C" setup undo
+	[ "$(snap "$C")" = "$before_c" ] || fail "the locked runs left changes"
+	ok "a second setup while one runs is refused by the lock; the first completes"
+fi
+
 # ---- more paths than the kernel accepts endpoints: refused before applying
 expect_rc 0 "$MPTCPCTL" lab up name "${LAB}w" paths 5
 EXTRA_CLEANUP+=("$MPTCPCTL lab down ${LAB}w")

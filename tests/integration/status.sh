@@ -201,7 +201,8 @@ assert sf["eno2"]["bytes_acked"] < 10000 and sf["eno1"]["bytes_acked"] > 1000000
 assert sf["eno2"]["share"] < 0.01, sf
 PY
 ip netns exec "$C" ss -Htni "dport = :7008" | grep -q "192.168.0.1.*" || fail "witness: no subflow on eno2"
-ok "backup subflow on eno2: flagged backup, carries < 10 kB while eno1 carries the data"
+expect_rc 0 st "$C" status port 7008 --expect-subflows 2
+ok "backup subflow on eno2: flagged backup, carries < 10 kB while eno1 carries the data; expect 2 -> 0"
 
 # ---- --watch: rates per subflow, one JSON object per line
 w=$(st "$C" -j status port 7008 --watch 0.3 count 3)
