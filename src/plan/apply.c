@@ -256,6 +256,15 @@ static int ns_ino(unsigned long *ino)
 	return ret;
 }
 
+int plan_netns_cookie(uint64_t *cookie)
+{
+	unsigned long ino = 0;
+	int ret = ns_ino(&ino);
+
+	*cookie = ino;
+	return ret;
+}
+
 int plan_record_path(const char *kind, char *buf, size_t len)
 {
 	unsigned long ino = 0;

@@ -8,10 +8,13 @@
  *   table-base = 100
  *   rule-pref = 1000
  *   rp-filter = loose        loose | keep
+ *   interfaces = auto        auto | listed (default): auto means every up,
+ *                            non-loopback interface with a global address
  *
  *   [eno1]                   every other section is an interface
  *   [eno2]
  *   flags = backup           backup, fullmesh, laminar (comma-separated)
+ *   policy = ignore          use (default) | backup (= flags backup) | ignore
  */
 #include "plan.h"
 
@@ -56,10 +59,15 @@ static int setup_key(struct plan_req *req, const char *k, const char *v, int lin
 			return mc_err_set(e, -EINVAL, "line %d: rp-filter '%s': use loose or keep",
 					  line, v);
 		req->rp_loose = !strcmp(v, "loose");
+	} else if (!strcmp(k, "interfaces")) {
+		if (strcmp(v, "auto") && strcmp(v, "listed"))
+			return mc_err_set(e, -EINVAL,
+					  "line %d: interfaces '%s': use auto or listed", line, v);
+		req->auto_ifaces = !strcmp(v, "auto");
 	} else {
 		return mc_err_set(e, -EINVAL,
 				  "line %d: unknown key '%s' in [setup] (role, table-base, "
-				  "rule-pref, rp-filter)",
+				  "rule-pref, rp-filter, interfaces)",
 				  line, k);
 	}
 	return 0;
@@ -71,8 +79,20 @@ static int iface_key(struct plan_iface *pi, const char *k, const char *v, int li
 	char spec[128];
 	struct plan_iface tmp;
 
+	if (!strcmp(k, "policy")) {
+		if (!strcmp(v, "backup"))
+			pi->flags |= MC_PM_FLAG_BACKUP;
+		else if (!strcmp(v, "ignore"))
+			pi->policy = PLAN_POLICY_IGNORE;
+		else if (strcmp(v, "use"))
+			return mc_err_set(e, -EINVAL,
+					  "line %d: policy '%s' in [%s]: use, backup or ignore",
+					  line, v, pi->name);
+		return 0;
+	}
 	if (strcmp(k, "flags"))
-		return mc_err_set(e, -EINVAL, "line %d: unknown key '%s' in [%s] (flags)", line, k,
+		return mc_err_set(e, -EINVAL,
+				  "line %d: unknown key '%s' in [%s] (flags) (or policy)", line, k,
 				  pi->name);
 	if (snprintf(spec, sizeof(spec), "%s,%s", pi->name, v) >= (int)sizeof(spec))
 		return mc_err_set(e, -EINVAL, "line %d: flags too long", line);
@@ -148,8 +168,10 @@ int plan_conf_parse(const char *text, size_t len, struct plan_req *req, struct m
 			return -EINVAL;
 		}
 	}
-	if (!req->niface)
+	if (!req->niface && !req->auto_ifaces)
 		return mc_err_set(e, -EINVAL,
-				  "line %d (end of file): no interface section ([eno1] ...)", line);
+				  "line %d (end of file): no interface section ([eno1] ...) and "
+				  "not 'interfaces = auto'",
+				  line);
 	return 0;
 }

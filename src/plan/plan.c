@@ -174,6 +174,38 @@ static uint32_t role_flags(enum plan_role r)
 				  MC_PM_FLAG_SIGNAL | MC_PM_FLAG_SUBFLOW;
 }
 
+uint32_t plan_endpoint_flags(enum plan_role role, const struct plan_iface *pi)
+{
+	return role_flags(role) | pi->flags;
+}
+
+void plan_req_resolve(const struct plan_req *req, const struct plan_state *st, struct plan_req *out)
+{
+	*out = *req;
+	out->niface = 0;
+	out->auto_ifaces = false;
+	for (int k = 0; k < req->niface; k++)
+		if (req->iface[k].policy != PLAN_POLICY_IGNORE)
+			out->iface[out->niface++] = req->iface[k];
+	if (!req->auto_ifaces)
+		return;
+	for (int i = 0; i < st->nlinks && out->niface < PLAN_MAX_IFACES; i++) {
+		const struct rt_link *l = &st->links[i];
+		bool listed = false, has_global = false;
+
+		if ((l->flags & IFF_LOOPBACK) || !(l->flags & IFF_UP))
+			continue;
+		for (int k = 0; k < req->niface; k++)
+			listed |= !strcmp(req->iface[k].name, l->name);
+		for (int k = 0; k < st->naddrs; k++)
+			has_global |= st->addrs[k].ifindex == l->ifindex &&
+				      st->addrs[k].scope == RT_SCOPE_UNIVERSE;
+		if (listed || !has_global)
+			continue;
+		snprintf(out->iface[out->niface++].name, IF_NAMESIZE, "%s", l->name);
+	}
+}
+
 /* The default route via a gateway on this interface in the main table, if any. */
 static const struct rt_route *gateway_of(const struct plan_state *st, int ifindex, int family)
 {
@@ -295,8 +327,34 @@ static int plan_address(const struct plan_req *req, const struct plan_state *st,
 	return push(p, &s, e);
 }
 
+static int plan_build_resolved(const struct plan_req *req, const struct plan_state *st,
+			       struct plan *p, struct mc_err *e);
+
 int plan_build(const struct plan_req *req, const struct plan_state *st, struct plan *p,
 	       struct mc_err *e)
+{
+	struct plan_req *r;
+	int ret;
+
+	if (!req->auto_ifaces) {
+		bool ignored = false;
+
+		for (int k = 0; k < req->niface; k++)
+			ignored |= req->iface[k].policy == PLAN_POLICY_IGNORE;
+		if (!ignored)
+			return plan_build_resolved(req, st, p, e);
+	}
+	r = malloc(sizeof(*r));
+	if (!r)
+		return mc_err_set(e, -ENOMEM, "planning");
+	plan_req_resolve(req, st, r);
+	ret = plan_build_resolved(r, st, p, e);
+	free(r);
+	return ret;
+}
+
+static int plan_build_resolved(const struct plan_req *req, const struct plan_state *st,
+			       struct plan *p, struct mc_err *e)
 {
 	uint32_t next_table = req->table_base ? req->table_base : 100;
 	uint32_t next_pref = req->rule_pref ? req->rule_pref : 1000;
@@ -307,13 +365,13 @@ int plan_build(const struct plan_req *req, const struct plan_state *st, struct p
 	if (req->niface < 1)
 		return mc_err_set(e, -EINVAL, "no interface given");
 	/* An id the user chose must be free; the defaults just move past used ones. */
-	if (req->table_base && table_used(st, p, req->table_base))
+	if (req->table_base && !req->soft_base && table_used(st, p, req->table_base))
 		return mc_err_set(
 			e, -EEXIST,
 			"routing table %u is in use (by a route or a rule): choose another "
 			"table-base",
 			req->table_base);
-	if (req->rule_pref && pref_used(st, p, req->rule_pref))
+	if (req->rule_pref && !req->soft_base && pref_used(st, p, req->rule_pref))
 		return mc_err_set(e, -EEXIST,
 				  "rule priority %u is in use: choose another rule-pref",
 				  req->rule_pref);

@@ -32,9 +32,16 @@ enum plan_role {
 	ROLE_BOTH
 };
 
+/* Per-interface policy (the daemon's config; setup honours 'ignore' too). */
+enum plan_policy {
+	PLAN_POLICY_USE = 0,
+	PLAN_POLICY_IGNORE = 1, /* never a path: planned for nothing */
+};
+
 struct plan_iface {
 	char name[IF_NAMESIZE];
 	uint32_t flags; /* extra MC_PM_FLAG_*: backup, fullmesh, laminar */
+	uint8_t policy; /* enum plan_policy */
 };
 
 struct plan_req {
@@ -44,6 +51,12 @@ struct plan_req {
 	uint32_t table_base; /* first routing table id to try */
 	uint32_t rule_pref; /* first rule priority to try */
 	bool rp_loose; /* rp-filter loose: set 2 where it is 1 */
+	/* Config 'interfaces = auto': every up, non-loopback interface with a global
+	 * address, except those with policy ignore; iface[] then holds overrides. */
+	bool auto_ifaces;
+	/* table_base / rule_pref are where to start looking, not ids that must be free
+	 * (the daemon plans one interface at a time next to its own earlier tables). */
+	bool soft_base;
 };
 
 /* What the kernel has, read once before planning. */
@@ -107,6 +120,15 @@ const char *plan_role_name(enum plan_role r);
 /* "eno2,backup,fullmesh" -> iface; -EINVAL naming the bad flag in e. */
 int plan_iface_parse(const char *s, struct plan_iface *i, struct mc_err *e);
 
+/* The endpoint flags a path of this role and interface gets (pure). */
+uint32_t plan_endpoint_flags(enum plan_role role, const struct plan_iface *pi);
+/*
+ * The interfaces a request means in this state (pure): 'interfaces = auto'
+ * expanded, ignored ones dropped. out may not alias req.
+ */
+void plan_req_resolve(const struct plan_req *req, const struct plan_state *st,
+		      struct plan_req *out);
+
 /* The configuration file's text -> request (pure); errors name the line. */
 int plan_conf_parse(const char *text, size_t len, struct plan_req *req, struct mc_err *e);
 
@@ -141,6 +163,8 @@ int plan_record_path(const char *kind, char *buf, size_t len);
 int plan_record_append(const char *kind, const struct plan *p, struct mc_err *e);
 int plan_record_read(const char *kind, struct plan *p, struct mc_err *e);
 int plan_record_remove(const char *kind, struct mc_err *e);
+/* This network namespace's cookie (never reused, unlike an inode number). */
+int plan_netns_cookie(uint64_t *cookie);
 /* An exclusive lock for this namespace (fd to close), or -EBUSY. */
 int plan_lock(int *fd, struct mc_err *e);
 /* Whether a step's object is (still) in the kernel, per st. */

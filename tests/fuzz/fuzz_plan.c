@@ -172,7 +172,7 @@ static void fuzz_conf(const uint8_t *data, size_t size, uint8_t sel)
 			abort();
 		return;
 	}
-	if (req.niface < 1 || req.niface > PLAN_MAX_IFACES)
+	if ((req.niface < 1 && !req.auto_ifaces) || req.niface < 0 || req.niface > PLAN_MAX_IFACES)
 		abort();
 	if (req.role != ROLE_CLIENT && req.role != ROLE_SERVER && req.role != ROLE_BOTH)
 		abort();
@@ -185,6 +185,9 @@ static void fuzz_conf(const uint8_t *data, size_t size, uint8_t sel)
 		if (!req.iface[k].name[0] ||
 		    req.iface[k].flags & ~(uint32_t)(MC_PM_FLAG_BACKUP | MC_PM_FLAG_FULLMESH |
 						     MC_PM_FLAG_LAMINAR))
+			abort();
+		if (req.iface[k].policy != PLAN_POLICY_USE &&
+		    req.iface[k].policy != PLAN_POLICY_IGNORE)
 			abort();
 		for (int j = 0; j < k; j++)
 			if (!strcmp(req.iface[j].name, req.iface[k].name))
