@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <linux/mptcp.h>
 
 #ifndef IPPROTO_MPTCP
@@ -108,5 +109,39 @@ _Static_assert(offsetof(struct mc_mptcp_info, retransmits) == 44, "mptcp_info 6.
 _Static_assert(offsetof(struct mc_mptcp_info, subflows_total) == 80, "mptcp_info 6.8 layout");
 _Static_assert(sizeof(struct mc_mptcp_info) == 96, "mptcp_info 6.10 size");
 _Static_assert(MC_MPTCP_INFO_FLAG_FALLBACK == MPTCP_INFO_FLAG_FALLBACK, "fallback flag");
+
+/* MPTCP_SUBFLOW_ADDRS / MPTCP_FULL_INFO (6.5) */
+struct mc_mptcp_subflow_data {
+	uint32_t size_subflow_data;
+	uint32_t num_subflows;
+	uint32_t size_kernel;
+	uint32_t size_user;
+} __attribute__((aligned(8)));
+
+struct mc_mptcp_subflow_addrs {
+	struct sockaddr_storage local;
+	struct sockaddr_storage remote;
+};
+
+struct mc_mptcp_subflow_info {
+	uint32_t id;
+	struct mc_mptcp_subflow_addrs addrs;
+};
+
+struct mc_mptcp_full_info {
+	uint32_t size_tcpinfo_kernel; /* set by the kernel */
+	uint32_t size_tcpinfo_user;
+	uint32_t size_sfinfo_kernel; /* set by the kernel */
+	uint32_t size_sfinfo_user;
+	uint32_t num_subflows; /* set by the kernel: the real count */
+	uint32_t size_arrays_user; /* entries the arrays below have room for */
+	uint64_t subflow_info __attribute__((aligned(8))); /* user pointer */
+	uint64_t tcp_info __attribute__((aligned(8))); /* user pointer */
+	struct mc_mptcp_info mptcp_info;
+};
+
+_Static_assert(sizeof(struct mc_mptcp_subflow_addrs) == 256, "mptcp_subflow_addrs size");
+_Static_assert(offsetof(struct mc_mptcp_subflow_info, addrs) == 8, "mptcp_subflow_info layout");
+_Static_assert(offsetof(struct mc_mptcp_full_info, mptcp_info) == 40, "mptcp_full_info layout");
 
 #endif

@@ -1,0 +1,1003 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * mptcpctl bench: iperf3's output, plus every subflow. The engine (src/bench)
+ * measures; this file parses options and prints (text as iperf3 prints it,
+ * or -J with iperf3's start/intervals/end and a per-subflow section), draws
+ * the --plot and runs the baseline series.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../bench/bench.h"
+#include "../common/json.h"
+#include "../common/units.h"
+#include "cli.h"
+#include "svg.h"
+
+#define MAX_POINTS 4096
+#define MAX_SERIES SVG_MAX_SERIES
+
+struct series {
+	char name[96];
+	double *y;
+};
+
+struct ctx {
+	struct cli *cli;
+	struct bench_opts o;
+	bool server;
+	bool json; /* -J */
+	const char *plot;
+	bool baseline;
+	bool quiet; /* baseline's probe and runs: no interval output */
+	bool header_done;
+	struct jw w;
+	bool json_open;
+	/* plot data */
+	int npts;
+	double t[MAX_POINTS];
+	int nseries;
+	struct series ser[MAX_SERIES];
+	/* the last summary */
+	double sum_bps;
+	int nsf_final;
+	struct bench_sf_report paths[BENCH_MAX_SF];
+	int npaths;
+	bool verify_bad;
+};
+
+static const char *sa_host(const struct sockaddr_storage *ss, char *buf, size_t len)
+{
+	const void *a = ss->ss_family == AF_INET6 ?
+				(const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr :
+				(const void *)&((const struct sockaddr_in *)ss)->sin_addr;
+
+	if (ss->ss_family != AF_INET && ss->ss_family != AF_INET6)
+		return strcpy(buf, "?");
+	if (!inet_ntop(ss->ss_family, a, buf, (socklen_t)len))
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+static unsigned int sa_port(const struct sockaddr_storage *ss)
+{
+	return ss->ss_family == AF_INET6 ? ntohs(((const struct sockaddr_in6 *)ss)->sin6_port) :
+					   ntohs(((const struct sockaddr_in *)ss)->sin_port);
+}
+
+/* iperf3's adaptive units: bytes 1024-based ("2.19 GBytes"), bits 1000-based. */
+static const char *iperf_fmt(double v, bool bytes, char *buf, size_t len)
+{
+	static const char *bu[] = { "Bytes", "KBytes", "MBytes", "GBytes", "TBytes" };
+	static const char *ru[] = { "bits/sec", "Kbits/sec", "Mbits/sec", "Gbits/sec",
+				    "Tbits/sec" };
+	double k = bytes ? 1024.0 : 1000.0;
+	int i = 0;
+
+	while (v >= k && i < 4) {
+		v /= k;
+		i++;
+	}
+	if (v < 9.995)
+		snprintf(buf, len, "%4.2f %s", v, bytes ? bu[i] : ru[i]);
+	else if (v < 99.95)
+		snprintf(buf, len, "%4.1f %s", v, bytes ? bu[i] : ru[i]);
+	else
+		snprintf(buf, len, "%4.0f %s", v, bytes ? bu[i] : ru[i]);
+	return buf;
+}
+
+/* ---- text output ---- */
+
+static void print_sf(const struct bench_stream_report *s, const struct bench_sf_report *f)
+{
+	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], tb[32], rb[32], ep[128];
+	double share = s->bytes ? 0 : 0;
+	uint64_t sum = 0;
+
+	for (int k = 0; k < s->nsf; k++)
+		sum += s->sf[k].bytes;
+	share = sum ? 100.0 * (double)f->bytes / (double)sum : 0;
+	snprintf(ep, sizeof(ep), "%s:%u -> %s:%u", sa_host(&f->local, l, sizeof(l)),
+		 sa_port(&f->local), sa_host(&f->remote, r, sizeof(r)), sa_port(&f->remote));
+	printf("      sf %-2u %-6s %-44s %11s %14s %5.1f%%  rtt %5.2f ms  cwnd %4u  retr %u%s%s\n",
+	       f->id, f->ifname, ep, iperf_fmt((double)f->bytes, true, tb, sizeof(tb)),
+	       iperf_fmt(f->bps, false, rb, sizeof(rb)), share, f->rtt_us / 1000.0, f->snd_cwnd,
+	       f->retrans, f->alive ? "" : "  (gone)", f->backup ? "  backup" : "");
+}
+
+static void print_interval_text(struct ctx *c, const struct bench_report *r)
+{
+	char tb[32], rb[32], cb[32];
+	uint64_t sb = 0;
+	double sbps = 0;
+	uint32_t sre = 0;
+	bool sender = false;
+
+	if (!c->header_done) {
+		printf("[ ID] Interval           Transfer     Bitrate         Retr  Cwnd\n");
+		c->header_done = true;
+	}
+	for (int i = 0; i < r->nstreams; i++) {
+		const struct bench_stream_report *s = &r->streams[i];
+
+		sender |= s->sender;
+		sb += s->bytes;
+		sbps += s->bps;
+		sre += s->retrans;
+		if (s->sender)
+			printf("[%3d] %6.2f-%-6.2f sec  %11s  %14s  %4u  %10s\n", s->fd, r->start,
+			       r->end, iperf_fmt((double)s->bytes, true, tb, sizeof(tb)),
+			       iperf_fmt(s->bps, false, rb, sizeof(rb)), s->retrans,
+			       iperf_fmt((double)s->snd_cwnd * s->snd_mss, true, cb, sizeof(cb)));
+		else
+			printf("[%3d] %6.2f-%-6.2f sec  %11s  %14s\n", s->fd, r->start, r->end,
+			       iperf_fmt((double)s->bytes, true, tb, sizeof(tb)),
+			       iperf_fmt(s->bps, false, rb, sizeof(rb)));
+		if (s->protocol == IPPROTO_MPTCP && !s->fallback)
+			for (int k = 0; k < s->nsf; k++)
+				print_sf(s, &s->sf[k]);
+	}
+	if (r->nstreams > 1)
+		printf("[SUM] %6.2f-%-6.2f sec  %11s  %14s  %4u\n", r->start, r->end,
+		       iperf_fmt((double)sb, true, tb, sizeof(tb)),
+		       iperf_fmt(sbps, false, rb, sizeof(rb)), sre);
+	(void)sender;
+	fflush(stdout);
+}
+
+/* ---- JSON output (iperf3's shape, plus "subflows", "paths", "mptcpctl") ---- */
+
+static void json_sf(struct jw *w, const struct bench_stream_report *s)
+{
+	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN];
+	uint64_t sum = 0;
+
+	for (int k = 0; k < s->nsf; k++)
+		sum += s->sf[k].bytes;
+	jw_arr_open(w, "subflows");
+	for (int k = 0; k < s->nsf; k++) {
+		const struct bench_sf_report *f = &s->sf[k];
+
+		jw_obj_open(w, NULL);
+		jw_u64(w, "id", f->id);
+		jw_str(w, "interface", f->ifname);
+		jw_str(w, "local_host", sa_host(&f->local, l, sizeof(l)));
+		jw_u64(w, "local_port", sa_port(&f->local));
+		jw_str(w, "remote_host", sa_host(&f->remote, r, sizeof(r)));
+		jw_u64(w, "remote_port", sa_port(&f->remote));
+		jw_u64(w, "bytes", f->bytes);
+		jw_double(w, "bits_per_second", f->bps);
+		jw_double(w, "share", sum ? (double)f->bytes / (double)sum : 0);
+		jw_u64(w, "retransmits", f->retrans);
+		jw_u64(w, "snd_cwnd", (uint64_t)f->snd_cwnd * f->snd_mss);
+		jw_u64(w, "rtt", f->rtt_us);
+		jw_bool(w, "alive", f->alive);
+		jw_bool(w, "backup", f->backup);
+		jw_obj_close(w);
+	}
+	jw_arr_close(w);
+}
+
+static void json_stream(struct jw *w, const struct bench_stream_report *s,
+			const struct bench_report *r, bool sender, uint64_t bytes, int64_t retr)
+{
+	double secs = r->end - r->start;
+
+	jw_u64(w, "socket", (uint64_t)s->fd);
+	jw_double(w, "start", r->start);
+	jw_double(w, "end", r->end);
+	jw_double(w, "seconds", secs);
+	jw_u64(w, "bytes", bytes);
+	jw_double(w, "bits_per_second", secs > 0 ? (double)bytes * 8 / secs : 0);
+	if (sender && retr >= 0)
+		jw_i64(w, "retransmits", retr);
+	jw_bool(w, "sender", sender);
+}
+
+static void json_interval(struct ctx *c, const struct bench_report *r)
+{
+	struct jw *w = &c->w;
+	uint64_t sb = 0;
+	uint32_t sre = 0;
+	bool sender = false;
+
+	jw_obj_open(w, NULL);
+	jw_arr_open(w, "streams");
+	for (int i = 0; i < r->nstreams; i++) {
+		const struct bench_stream_report *s = &r->streams[i];
+
+		jw_obj_open(w, NULL);
+		json_stream(w, s, r, s->sender, s->bytes, s->retrans);
+		if (s->sender) {
+			jw_u64(w, "snd_cwnd", (uint64_t)s->snd_cwnd * s->snd_mss);
+			jw_u64(w, "rtt", s->rtt_us);
+		}
+		jw_bool(w, "omitted", false);
+		jw_str(w, "protocol",
+		       s->protocol == IPPROTO_MPTCP ?
+			       (s->fallback ? "MPTCP (fell back to TCP)" : "MPTCP") :
+			       "TCP");
+		json_sf(w, s);
+		jw_obj_close(w);
+		sb += s->bytes;
+		sre += s->retrans;
+		sender |= s->sender;
+	}
+	jw_arr_close(w);
+	jw_obj_open(w, "sum");
+	jw_double(w, "start", r->start);
+	jw_double(w, "end", r->end);
+	jw_double(w, "seconds", r->end - r->start);
+	jw_u64(w, "bytes", sb);
+	jw_double(w, "bits_per_second",
+		  r->end > r->start ? (double)sb * 8 / (r->end - r->start) : 0);
+	if (sender)
+		jw_u64(w, "retransmits", sre);
+	jw_bool(w, "omitted", false);
+	jw_bool(w, "sender", sender);
+	jw_obj_close(w);
+	jw_obj_close(w);
+}
+
+/* ---- plot ---- */
+
+static void plot_add(struct ctx *c, const struct bench_report *r)
+{
+	int p = c->npts;
+
+	if (!c->plot || p >= MAX_POINTS)
+		return;
+	c->t[p] = r->end;
+	for (int i = 0; i < r->nstreams; i++) {
+		const struct bench_stream_report *s = &r->streams[i];
+
+		for (int k = 0; k < s->nsf; k++) {
+			const struct bench_sf_report *f = &s->sf[k];
+			char l[INET6_ADDRSTRLEN], rr[INET6_ADDRSTRLEN], name[96];
+			int j;
+
+			snprintf(name, sizeof(name), "%s %s -> %s", f->ifname,
+				 sa_host(&f->local, l, sizeof(l)),
+				 sa_host(&f->remote, rr, sizeof(rr)));
+			for (j = 0; j < c->nseries; j++)
+				if (!strcmp(c->ser[j].name, name))
+					break;
+			if (j == c->nseries) {
+				if (c->nseries >= MAX_SERIES)
+					continue;
+				c->ser[j].y = calloc(MAX_POINTS, sizeof(double));
+				if (!c->ser[j].y)
+					continue;
+				snprintf(c->ser[j].name, sizeof(c->ser[j].name), "%s", name);
+				c->nseries++;
+			}
+			c->ser[j].y[p] += f->bps / 1e9;
+		}
+	}
+	c->npts++;
+}
+
+static int plot_write(struct ctx *c)
+{
+	struct svg_chart ch = { .title = "mptcpctl bench: throughput per subflow",
+				.ylabel = "Gbit/s",
+				.n = c->npts,
+				.t = c->t,
+				.nseries = c->nseries,
+				.mark_t = -1 };
+	FILE *f;
+	int ret;
+
+	for (int j = 0; j < c->nseries; j++) {
+		ch.names[j] = c->ser[j].name;
+		ch.y[j] = c->ser[j].y;
+	}
+	f = fopen(c->plot, "we");
+	if (!f) {
+		cli_errorf("bench: writing %s: %s", c->plot, strerror(errno));
+		return -errno;
+	}
+	ret = svg_stacked(f, &ch);
+	if (fclose(f) && !ret)
+		ret = -EIO;
+	if (ret)
+		cli_errorf("bench: %s: nothing to draw (no interval had subflow data)", c->plot);
+	return ret;
+}
+
+/* ---- engine callbacks ---- */
+
+static void on_connected(void *arg, const struct sockaddr_storage *local,
+			 const struct sockaddr_storage *remote, const struct bench_params *p)
+{
+	struct ctx *c = arg;
+	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN];
+	struct jw *w = &c->w;
+
+	c->header_done = false;
+	if (c->json) {
+		struct utsname u;
+		char sys[400];
+		time_t now = time(NULL);
+		char ts[64];
+
+		jw_init(w, stdout, true);
+		c->json_open = true;
+		jw_obj_open(w, NULL);
+		jw_obj_open(w, "start");
+		jw_arr_open(w, "connected");
+		jw_arr_close(w);
+		jw_str(w, "version", "mptcpctl " MPTCPCTL_VERSION);
+		uname(&u);
+		snprintf(sys, sizeof(sys), "%s %s %s %s %s", u.sysname, u.nodename, u.release,
+			 u.version, u.machine);
+		jw_str(w, "system_info", sys);
+		jw_obj_open(w, "timestamp");
+		strftime(ts, sizeof(ts), "%a, %d %b %Y %H:%M:%S GMT", gmtime(&now));
+		jw_str(w, "time", ts);
+		jw_u64(w, "timesecs", (uint64_t)now);
+		jw_obj_close(w);
+		if (c->server) {
+			jw_obj_open(w, "accepted_connection");
+			jw_str(w, "host", sa_host(remote, r, sizeof(r)));
+			jw_u64(w, "port", sa_port(remote));
+		} else {
+			jw_obj_open(w, "connecting_to");
+			jw_str(w, "host", c->o.host);
+			jw_u64(w, "port", c->o.port);
+		}
+		jw_obj_close(w);
+		jw_obj_open(w, "test_start");
+		jw_str(w, "protocol", "TCP");
+		jw_u64(w, "num_streams", p->parallel);
+		jw_u64(w, "blksize", p->len);
+		jw_u64(w, "omit", p->omit);
+		jw_u64(w, "duration", p->time_s);
+		jw_u64(w, "bytes", p->bytes);
+		jw_u64(w, "blocks", p->blocks);
+		jw_u64(w, "reverse", p->reverse);
+		jw_u64(w, "bidir", p->bidir);
+		jw_bool(w, "verify", p->verify);
+		jw_str(w, "client_version", p->client_version);
+		jw_obj_close(w);
+		jw_obj_close(w); /* start */
+		jw_arr_open(w, "intervals");
+		return;
+	}
+	if (c->quiet)
+		return;
+	if (c->server) {
+		printf("Accepted connection from %s, port %u\n", sa_host(remote, r, sizeof(r)),
+		       sa_port(remote));
+	} else {
+		printf("Connecting to host %s, port %u%s\n", c->o.host, c->o.port,
+		       p->reverse ? "\nReverse mode, remote host is sending" : "");
+	}
+	(void)local;
+	(void)l;
+	fflush(stdout);
+}
+
+static void on_stream(void *arg, int id, int fd, bool sender, const struct sockaddr_storage *local,
+		      const struct sockaddr_storage *remote, int protocol)
+{
+	struct ctx *c = arg;
+	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN];
+
+	if (c->json || c->quiet)
+		return;
+	printf("[%3d] local %s port %u connected to %s port %u (%s, %s)\n", fd,
+	       sa_host(local, l, sizeof(l)), sa_port(local), sa_host(remote, r, sizeof(r)),
+	       sa_port(remote), protocol == IPPROTO_MPTCP ? "MPTCP" : "TCP",
+	       sender ? "sending" : "receiving");
+	(void)id;
+	fflush(stdout);
+}
+
+static void on_interval(void *arg, const struct bench_report *r)
+{
+	struct ctx *c = arg;
+
+	plot_add(c, r);
+	if (c->json)
+		json_interval(c, r);
+	else if (!c->quiet)
+		print_interval_text(c, r);
+}
+
+static void paths_from(struct ctx *c, const struct bench_report *r)
+{
+	c->npaths = 0;
+	for (int i = 0; i < r->nstreams && c->npaths < BENCH_MAX_SF; i++)
+		for (int k = 0; k < r->streams[i].nsf && c->npaths < BENCH_MAX_SF; k++)
+			c->paths[c->npaths++] = r->streams[i].sf[k];
+}
+
+static void on_done(void *arg, const struct bench_report *r, const struct bench_results *mine,
+		    const struct bench_results *peer)
+{
+	struct ctx *c = arg;
+	char tb[32], rb[32], l[INET6_ADDRSTRLEN], rr[INET6_ADDRSTRLEN];
+	double secs = r->end - r->start;
+	uint64_t sent = 0, rcvd = 0;
+	int64_t retr = 0;
+	bool verify = false;
+	uint64_t vbytes = 0, vbad = 0;
+
+	paths_from(c, r);
+	/* Sent and received of each stream: ours, and the peer's count of the same stream. */
+	for (int i = 0; i < r->nstreams; i++) {
+		const struct bench_stream_report *s = &r->streams[i];
+		uint64_t other = 0;
+
+		for (int k = 0; peer && k < peer->nstreams; k++)
+			if (peer->streams[k].id == s->id)
+				other = peer->streams[k].bytes;
+		if (s->sender) {
+			sent += s->bytes;
+			rcvd += other;
+			retr += s->retrans;
+		} else {
+			rcvd += s->bytes;
+			sent += other;
+			for (int k = 0; peer && k < peer->nstreams; k++)
+				if (peer->streams[k].id == s->id &&
+				    peer->streams[k].retransmits > 0)
+					retr += peer->streams[k].retransmits;
+		}
+	}
+	if (mine->has_verify) {
+		verify = true;
+		vbytes = mine->verified_bytes;
+		vbad = mine->bad_bytes;
+	} else if (peer && peer->has_verify) {
+		verify = true;
+		vbytes = peer->verified_bytes;
+		vbad = peer->bad_bytes;
+	}
+	if (verify && sent != vbytes)
+		vbad += sent > vbytes ? sent - vbytes : vbytes - sent;
+	c->verify_bad = verify && vbad;
+	c->sum_bps = secs > 0 ? (double)rcvd * 8 / secs : 0;
+	plot_add(c, r), c->npts--; /* not a point: keeps names in first-seen order */
+
+	if (c->json) {
+		struct jw *w = &c->w;
+		uint64_t psum = 0;
+
+		jw_arr_close(w); /* intervals */
+		jw_obj_open(w, "end");
+		jw_arr_open(w, "streams");
+		for (int i = 0; i < r->nstreams; i++) {
+			const struct bench_stream_report *s = &r->streams[i];
+			uint64_t other = 0;
+			int64_t oretr = -1;
+
+			for (int k = 0; peer && k < peer->nstreams; k++)
+				if (peer->streams[k].id == s->id) {
+					other = peer->streams[k].bytes;
+					oretr = peer->streams[k].retransmits;
+				}
+			jw_obj_open(w, NULL);
+			jw_obj_open(w, "sender");
+			json_stream(w, s, r, true, s->sender ? s->bytes : other,
+				    s->sender ? (int64_t)s->retrans : oretr);
+			jw_obj_close(w);
+			jw_obj_open(w, "receiver");
+			json_stream(w, s, r, false, s->sender ? other : s->bytes, -1);
+			jw_obj_close(w);
+			json_sf(w, s);
+			jw_obj_close(w);
+		}
+		jw_arr_close(w);
+		jw_obj_open(w, "sum_sent");
+		jw_double(w, "start", 0);
+		jw_double(w, "end", secs);
+		jw_double(w, "seconds", secs);
+		jw_u64(w, "bytes", sent);
+		jw_double(w, "bits_per_second", secs > 0 ? (double)sent * 8 / secs : 0);
+		jw_i64(w, "retransmits", retr);
+		jw_bool(w, "sender", true);
+		jw_obj_close(w);
+		jw_obj_open(w, "sum_received");
+		jw_double(w, "start", 0);
+		jw_double(w, "end", secs);
+		jw_double(w, "seconds", secs);
+		jw_u64(w, "bytes", rcvd);
+		jw_double(w, "bits_per_second", c->sum_bps);
+		jw_bool(w, "sender", false);
+		jw_obj_close(w);
+		jw_obj_open(w, "cpu_utilization_percent");
+		jw_double(w, "host_total", mine->cpu_total);
+		jw_double(w, "host_user", mine->cpu_user);
+		jw_double(w, "host_system", mine->cpu_system);
+		if (peer) {
+			jw_double(w, "remote_total", peer->cpu_total);
+			jw_double(w, "remote_user", peer->cpu_user);
+			jw_double(w, "remote_system", peer->cpu_system);
+		}
+		jw_obj_close(w);
+		jw_str(w, "sender_tcp_congestion", mine->congestion);
+		if (peer)
+			jw_str(w, "receiver_tcp_congestion", peer->congestion);
+		for (int k = 0; k < c->npaths; k++)
+			psum += c->paths[k].bytes;
+		jw_arr_open(w, "paths");
+		for (int k = 0; k < c->npaths; k++) {
+			const struct bench_sf_report *f = &c->paths[k];
+
+			jw_obj_open(w, NULL);
+			jw_str(w, "interface", f->ifname);
+			jw_str(w, "local_host", sa_host(&f->local, l, sizeof(l)));
+			jw_str(w, "remote_host", sa_host(&f->remote, rr, sizeof(rr)));
+			jw_u64(w, "bytes", f->bytes);
+			jw_double(w, "bits_per_second", f->bps);
+			jw_double(w, "share", psum ? (double)f->bytes / (double)psum : 0);
+			jw_u64(w, "retransmits", f->retrans);
+			jw_bool(w, "alive", f->alive);
+			jw_obj_close(w);
+		}
+		jw_arr_close(w);
+		if (verify) {
+			jw_obj_open(w, "verify");
+			jw_u64(w, "checked_bytes", vbytes);
+			jw_u64(w, "bad_bytes", vbad);
+			jw_bool(w, "ok", vbad == 0);
+			jw_obj_close(w);
+		}
+		jw_obj_close(w); /* end */
+		if (c->baseline) /* the baseline adds its own object after */
+			return;
+		jw_obj_close(w);
+		jw_end(w);
+		c->json_open = false;
+		fflush(stdout);
+		return;
+	}
+	if (c->quiet)
+		return;
+	printf("- - - - - - - - - - - - - - - - - - - - - - - - -\n");
+	printf("[ ID] Interval           Transfer     Bitrate         Retr\n");
+	for (int i = 0; i < r->nstreams; i++) {
+		const struct bench_stream_report *s = &r->streams[i];
+		uint64_t other = 0;
+		int64_t oretr = -1;
+
+		for (int k = 0; peer && k < peer->nstreams; k++)
+			if (peer->streams[k].id == s->id) {
+				other = peer->streams[k].bytes;
+				oretr = peer->streams[k].retransmits;
+			}
+		printf("[%3d] %6.2f-%-6.2f sec  %11s  %14s  %4lld             sender\n", s->fd, 0.0,
+		       secs,
+		       iperf_fmt((double)(s->sender ? s->bytes : other), true, tb, sizeof(tb)),
+		       iperf_fmt((double)(s->sender ? s->bytes : other) * 8 / secs, false, rb,
+				 sizeof(rb)),
+		       (long long)(s->sender ? (int64_t)s->retrans : (oretr < 0 ? 0 : oretr)));
+		printf("[%3d] %6.2f-%-6.2f sec  %11s  %14s                  receiver\n", s->fd, 0.0,
+		       secs,
+		       iperf_fmt((double)(s->sender ? other : s->bytes), true, tb, sizeof(tb)),
+		       iperf_fmt((double)(s->sender ? other : s->bytes) * 8 / secs, false, rb,
+				 sizeof(rb)));
+	}
+	if (r->nstreams > 1) {
+		printf("[SUM] %6.2f-%-6.2f sec  %11s  %14s  %4lld             sender\n", 0.0, secs,
+		       iperf_fmt((double)sent, true, tb, sizeof(tb)),
+		       iperf_fmt((double)sent * 8 / secs, false, rb, sizeof(rb)), (long long)retr);
+		printf("[SUM] %6.2f-%-6.2f sec  %11s  %14s                  receiver\n", 0.0, secs,
+		       iperf_fmt((double)rcvd, true, tb, sizeof(tb)),
+		       iperf_fmt((double)rcvd * 8 / secs, false, rb, sizeof(rb)));
+	}
+	for (int i = 0; i < r->nstreams; i++) {
+		const struct bench_stream_report *s = &r->streams[i];
+		uint64_t psum = 0;
+
+		if (s->protocol != IPPROTO_MPTCP || s->fallback) {
+			printf("[%3d] %s%s\n", s->fd,
+			       s->protocol == IPPROTO_MPTCP ?
+				       "MPTCP fell back to TCP: one path only" :
+				       "TCP: one path",
+			       "");
+			continue;
+		}
+		for (int k = 0; k < s->nsf; k++)
+			psum += s->sf[k].bytes;
+		printf("[%3d] paths (MPTCP, %d subflow%s, by bytes %s):\n", s->fd, s->nsf,
+		       s->nsf == 1 ? "" : "s", s->sender ? "acknowledged" : "received");
+		for (int k = 0; k < s->nsf; k++) {
+			const struct bench_sf_report *f = &s->sf[k];
+			char ep[100];
+
+			snprintf(ep, sizeof(ep), "%s -> %s", sa_host(&f->local, l, sizeof(l)),
+				 sa_host(&f->remote, rr, sizeof(rr)));
+			printf("      %-6s %-34s %11s  %14s  %5.1f%%  retr %u%s\n", f->ifname, ep,
+			       iperf_fmt((double)f->bytes, true, tb, sizeof(tb)),
+			       iperf_fmt(f->bps, false, rb, sizeof(rb)),
+			       psum ? 100.0 * (double)f->bytes / (double)psum : 0, f->retrans,
+			       f->alive ? "" : "  (closed during the test)");
+		}
+	}
+	if (verify)
+		printf("verify: %s checked, %llu bytes lost or corrupted: %s\n",
+		       iperf_fmt((double)vbytes, true, tb, sizeof(tb)), (unsigned long long)vbad,
+		       vbad ? "FAILED" : "ok");
+	printf("\niperf Done.\n");
+	fflush(stdout);
+}
+
+static void on_client_error(void *arg, const struct sockaddr_storage *peer, const struct mc_err *e)
+{
+	struct ctx *c = arg;
+	char b[INET6_ADDRSTRLEN], msg[900];
+
+	mc_err_str(e, msg, sizeof(msg));
+	if (c->json && c->json_open) {
+		jw_arr_close(&c->w);
+		jw_str(&c->w, "error", msg);
+		jw_obj_close(&c->w);
+		jw_end(&c->w);
+		c->json_open = false;
+	}
+	cli_errorf("bench server: client %s: %s",
+		   peer->ss_family ? sa_host(peer, b, sizeof(b)) : "?", msg);
+	fflush(stdout);
+}
+
+/* ---- options ---- */
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: mptcpctl bench server [port P] [bind ADDR] [once] [tcp] [timeout S] [-J]\n"
+		"       mptcpctl bench client HOST [port P] [time S | bytes N] [interval S]\n"
+		"                [parallel N] [reverse] [bidir] [window SIZE] [length SIZE]\n"
+		"                [tcp] [zerocopy] [verify] [baseline] [bind ADDR] [timeout S]\n"
+		"                [-J] [--plot FILE.svg]\n"
+		"iperf3's options work too: -s -c HOST -p -t -n -i -P -R --bidir -w -l -Z -B -J -1\n"
+		"-4 -6 -N -M -C --logfile is not supported.\n\n"
+		"A throughput test that speaks iperf3's protocol (an iperf3 -s or -c can be the\n"
+		"other end) and shows every MPTCP subflow: per interval and at the end, bytes\n"
+		"and rate of each path, its interface, rtt, cwnd and retransmits.\n\n"
+		"  tcp        plain TCP (the default is MPTCP, falling back to TCP)\n"
+		"  verify     the sender writes a pattern, the receiver checks every byte\n"
+		"             (both ends mptcpctl); any loss or corruption fails the run\n"
+		"  baseline   TCP over each path alone first, then MPTCP; prints the gain\n"
+		"  zerocopy   sendfile() on TCP streams (MPTCP copies: it measured faster)\n"
+		"  timeout S  control-channel timeout (default 10 s; data idle: twice that)\n"
+		"  --plot F   SVG of the throughput of each subflow over time, stacked\n\n"
+		"Exit status: 0 ok, 1 failure (or verify found bad bytes), 2 usage error.\n"
+		"See mptcpctl-bench(8).\n");
+}
+
+static bool streq_opt(const char *a, const char *b)
+{
+	return b && !strcmp(a, b);
+}
+
+static int need(int argc, char **argv, int i, const char *what)
+{
+	if (i + 1 >= argc)
+		return cli_usage("bench ", "'%s' needs %s", argv[i], what);
+	return 0;
+}
+
+static int parse(struct ctx *c, int argc, char **argv)
+{
+	struct bench_opts *o = &c->o;
+	uint64_t v64;
+	uint32_t v32;
+	bool role_set = false;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+
+#define IS(x, y) (!strcmp(a, x) || streq_opt(a, y))
+		if (cli_is_help(a)) {
+			usage(stdout);
+			return -1;
+		} else if (IS("server", "-s")) {
+			c->server = true;
+			role_set = true;
+		} else if (IS("client", "-c")) {
+			if (need(argc, argv, i, "a host"))
+				return EXIT_USAGE;
+			o->host = argv[++i];
+			role_set = true;
+		} else if (IS("port", "-p") || !strcmp(a, "--port")) {
+			if (need(argc, argv, i, "a port") || units_parse_u32(val, 1, 65535, &v32))
+				return cli_usage("bench ", "bad port '%s'", val ? val : "");
+			o->port = (uint16_t)v32;
+			i++;
+		} else if (IS("time", "-t") || !strcmp(a, "--time")) {
+			if (need(argc, argv, i, "seconds") ||
+			    units_parse_u32(val, 1, BENCH_MAX_TIME, &v32))
+				return cli_usage("bench ", "bad time '%s' (1..%d seconds)",
+						 val ? val : "", BENCH_MAX_TIME);
+			o->p.time_s = v32;
+			i++;
+		} else if (IS("bytes", "-n") || !strcmp(a, "--bytes")) {
+			if (need(argc, argv, i, "a size") || units_parse_size(val, &v64) || !v64)
+				return cli_usage("bench ", "bad byte count '%s'", val ? val : "");
+			o->p.bytes = v64;
+			o->p.time_s = 0;
+			i++;
+		} else if (IS("interval", "-i") || !strcmp(a, "--interval")) {
+			double d;
+			char *end;
+
+			if (need(argc, argv, i, "seconds"))
+				return EXIT_USAGE;
+			d = strtod(val, &end);
+			if (*end || !(d == 0 || (d >= 0.05 && d <= 60)))
+				return cli_usage("bench ", "bad interval '%s' (0, or 0.05..60 s)",
+						 val);
+			o->interval_us = (uint64_t)(d * 1e6);
+			i++;
+		} else if (IS("parallel", "-P") || !strcmp(a, "--parallel")) {
+			if (need(argc, argv, i, "a count") ||
+			    units_parse_u32(val, 1, BENCH_MAX_STREAMS, &v32))
+				return cli_usage("bench ", "bad stream count '%s' (1..%d)",
+						 val ? val : "", BENCH_MAX_STREAMS);
+			o->p.parallel = v32;
+			i++;
+		} else if (IS("reverse", "-R") || !strcmp(a, "--reverse")) {
+			o->p.reverse = true;
+		} else if (IS("bidir", "--bidir")) {
+			o->p.bidir = true;
+		} else if (IS("window", "-w") || !strcmp(a, "--window")) {
+			if (need(argc, argv, i, "a size") || units_parse_size(val, &v64) || !v64 ||
+			    v64 > (512U << 20))
+				return cli_usage("bench ", "bad window '%s'", val ? val : "");
+			o->p.window = (uint32_t)v64;
+			i++;
+		} else if (IS("length", "-l") || !strcmp(a, "--length")) {
+			if (need(argc, argv, i, "a size") || units_parse_size(val, &v64) || !v64 ||
+			    v64 > BENCH_MAX_LEN)
+				return cli_usage("bench ", "bad length '%s' (1..1M)",
+						 val ? val : "");
+			o->p.len = (uint32_t)v64;
+			i++;
+		} else if (IS("bind", "-B") || !strcmp(a, "--bind")) {
+			if (need(argc, argv, i, "an address"))
+				return EXIT_USAGE;
+			o->bind = argv[++i];
+		} else if (IS("timeout", NULL)) {
+			if (need(argc, argv, i, "seconds") || units_parse_u32(val, 1, 3600, &v32))
+				return cli_usage("bench ", "bad timeout '%s'", val ? val : "");
+			o->timeout_ms = v32 * 1000;
+			i++;
+		} else if (IS("congestion", "-C")) {
+			if (need(argc, argv, i, "an algorithm") ||
+			    strlen(val) >= sizeof(o->p.congestion))
+				return cli_usage("bench ", "bad congestion control '%s'",
+						 val ? val : "");
+			snprintf(o->p.congestion, sizeof(o->p.congestion), "%s", val);
+			i++;
+		} else if (IS("mss", "-M")) {
+			if (need(argc, argv, i, "bytes") || units_parse_u32(val, 88, 9216, &v32))
+				return cli_usage("bench ", "bad MSS '%s'", val ? val : "");
+			o->p.mss = v32;
+			i++;
+		} else if (IS("nodelay", "-N")) {
+			o->p.nodelay = true;
+		} else if (IS("once", "-1") || !strcmp(a, "--one-off")) {
+			o->once = true;
+		} else if (IS("tcp", NULL)) {
+			o->tcp = true;
+		} else if (IS("zerocopy", "-Z") || !strcmp(a, "--zerocopy")) {
+			o->p.zerocopy = 1;
+		} else if (IS("verify", NULL)) {
+			o->p.verify = true;
+		} else if (IS("baseline", NULL)) {
+			c->baseline = true;
+		} else if (IS("-J", "--json")) {
+			c->json = true;
+		} else if (IS("-4", NULL)) {
+			o->family = AF_INET;
+		} else if (IS("-6", NULL)) {
+			o->family = AF_INET6;
+		} else if (IS("--plot", "plot")) {
+			if (need(argc, argv, i, "a file"))
+				return EXIT_USAGE;
+			c->plot = argv[++i];
+		} else if (!role_set && a[0] != '-' && !c->server && !o->host && i == 1) {
+			return cli_usage("bench ", "'%s': say 'server' or 'client HOST' first", a);
+		} else {
+			return cli_usage("bench ", "unknown option '%s'", a);
+		}
+#undef IS
+	}
+	if (!role_set)
+		return cli_usage("bench ", "say 'server' (-s) or 'client HOST' (-c HOST)");
+	if (c->server && o->host)
+		return cli_usage("bench ", "'server' and 'client' together");
+	if (c->server && (c->baseline || c->plot))
+		return cli_usage("bench ", "baseline and --plot are client options");
+	if (o->p.reverse && o->p.bidir)
+		return cli_usage("bench ", "'reverse' and 'bidir' together");
+	if (c->baseline && (o->p.bytes || o->p.reverse || o->p.bidir || o->tcp))
+		return cli_usage("bench ", "baseline runs timed, forward MPTCP tests only");
+	return 0;
+}
+
+/* ---- baseline: each path alone over TCP, then MPTCP ---- */
+
+static int run_one(struct ctx *c, struct bench_summary *s)
+{
+	struct bench_cb cb = { .arg = c,
+			       .connected = on_connected,
+			       .stream = on_stream,
+			       .interval = on_interval,
+			       .done = on_done };
+	struct mc_err e = { 0 };
+	int ret = bench_client(&c->o, &cb, s, &e);
+
+	if (ret) {
+		if (c->json && c->json_open) {
+			char msg[900];
+
+			jw_arr_close(&c->w);
+			jw_str(&c->w, "error", mc_err_str(&e, msg, sizeof(msg)));
+			jw_obj_close(&c->w);
+			jw_end(&c->w);
+			c->json_open = false;
+		}
+		return cli_fail(&e, "bench");
+	}
+	return 0;
+}
+
+static int baseline(struct ctx *c)
+{
+	struct bench_opts main_o = c->o;
+	struct bench_sf_report paths[BENCH_MAX_SF];
+	double single[BENCH_MAX_SF], best = 0, sum = 0, mptcp;
+	char hosts[BENCH_MAX_SF][INET6_ADDRSTRLEN], binds[BENCH_MAX_SF][INET6_ADDRSTRLEN];
+	int np = 0, ret;
+	struct bench_summary s;
+	bool json = c->json;
+	char rb[32];
+
+	/* 1. A short MPTCP probe: which paths (interface, local -> remote) are there? */
+	c->quiet = true;
+	c->json = false;
+	c->o.p.time_s = 1;
+	c->o.interval_us = 0;
+	c->o.p.verify = false;
+	ret = run_one(c, &s);
+	if (ret)
+		return ret;
+	for (int k = 0; k < c->npaths; k++) {
+		bool dup = false;
+
+		for (int j = 0; j < np; j++)
+			dup |= !strcmp(paths[j].ifname, c->paths[k].ifname);
+		if (!dup && np < BENCH_MAX_SF)
+			paths[np++] = c->paths[k];
+	}
+	if (!json)
+		printf("baseline: %d path%s seen by a 1 s MPTCP probe; TCP over each alone first\n",
+		       np, np == 1 ? "" : "s");
+	/* 2. TCP over each path alone. */
+	for (int k = 0; k < np; k++) {
+		sa_host(&paths[k].remote, hosts[k], sizeof(hosts[k]));
+		sa_host(&paths[k].local, binds[k], sizeof(binds[k]));
+		c->o = main_o;
+		c->o.tcp = true;
+		c->o.host = hosts[k];
+		c->o.bind = binds[k];
+		c->o.interval_us = 0;
+		c->o.p.verify = false;
+		ret = run_one(c, &s);
+		if (ret)
+			return ret;
+		single[k] = c->sum_bps;
+		sum += single[k];
+		if (single[k] > best)
+			best = single[k];
+		if (!json)
+			printf("  path %d  %-6s %s -> %s  TCP  %s\n", k + 1, paths[k].ifname,
+			       binds[k], hosts[k], iperf_fmt(single[k], false, rb, sizeof(rb)));
+	}
+	/* 3. MPTCP, shown in full. */
+	c->o = main_o;
+	c->quiet = false;
+	c->json = json;
+	if (!json)
+		printf("MPTCP over all paths:\n");
+	ret = run_one(c, &s);
+	if (ret)
+		return ret;
+	mptcp = c->sum_bps;
+	if (json) {
+		struct jw *w = &c->w;
+
+		jw_obj_open(w, "baseline");
+		jw_arr_open(w, "paths");
+		for (int k = 0; k < np; k++) {
+			jw_obj_open(w, NULL);
+			jw_str(w, "interface", paths[k].ifname);
+			jw_str(w, "local_host", binds[k]);
+			jw_str(w, "remote_host", hosts[k]);
+			jw_double(w, "tcp_bits_per_second", single[k]);
+			jw_obj_close(w);
+		}
+		jw_arr_close(w);
+		jw_double(w, "mptcp_bits_per_second", mptcp);
+		jw_double(w, "gain_vs_best", best > 0 ? mptcp / best : 0);
+		jw_double(w, "gain_vs_sum", sum > 0 ? mptcp / sum : 0);
+		jw_obj_close(w);
+		jw_obj_close(w);
+		jw_end(w);
+		c->json_open = false;
+	} else {
+		printf("baseline: MPTCP %s = %.2fx the best single path, %.1f %% of the sum of the "
+		       "paths alone\n",
+		       iperf_fmt(mptcp, false, rb, sizeof(rb)), best > 0 ? mptcp / best : 0,
+		       sum > 0 ? 100 * mptcp / sum : 0);
+	}
+	return 0;
+}
+
+int cmd_bench_main(struct cli *cli, int argc, char **argv)
+{
+	struct ctx *c = calloc(1, sizeof(*c));
+	struct bench_summary s;
+	int ret;
+
+	if (!c)
+		return EXIT_FAIL;
+	c->cli = cli;
+	bench_opts_default(&c->o);
+	ret = parse(c, argc, argv);
+	if (ret) {
+		free(c);
+		return ret < 0 ? EXIT_OK : ret;
+	}
+	c->json |= cli->json;
+	if (c->server) {
+		struct bench_cb cb = { .arg = c,
+				       .connected = on_connected,
+				       .stream = on_stream,
+				       .interval = on_interval,
+				       .done = on_done,
+				       .client_error = on_client_error };
+		struct mc_err e = { 0 };
+		int lfd;
+
+		ret = bench_listen(&c->o, &lfd, &e);
+		if (ret) {
+			free(c);
+			return cli_fail(&e, "bench server");
+		}
+		if (!c->json) {
+			printf("-----------------------------------------------------------\n"
+			       "Server listening on %u (%s)\n"
+			       "-----------------------------------------------------------\n",
+			       c->o.port, c->o.tcp ? "TCP" : "MPTCP, and TCP clients");
+			fflush(stdout);
+		}
+		ret = bench_serve(lfd, &c->o, &cb, &e);
+		close(lfd);
+		free(c);
+		return ret ? EXIT_FAIL : EXIT_OK;
+	}
+	ret = c->baseline ? baseline(c) : run_one(c, &s);
+	if (!ret && c->plot)
+		ret = plot_write(c) ? EXIT_FAIL : 0;
+	if (!ret && c->verify_bad)
+		ret = EXIT_FAIL;
+	for (int j = 0; j < c->nseries; j++)
+		free(c->ser[j].y);
+	free(c);
+	return ret ? EXIT_FAIL : EXIT_OK;
+}
