@@ -1,0 +1,222 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# mptcpctl daemon in the lab: addresses come and go, links go down and up
+# during verified transfers (with the daemon, and the same without it as the
+# baseline), kill -9 and restart, SIGHUP with a changed config, bad input.
+# Witnesses: ip (endpoints, rules, routes), the server's link counters, the
+# transfer's own byte check.
+. "$(dirname "$0")/lib.sh"
+FAILOVER=${FAILOVER:-$(dirname "$MPTCPCTL")/tests/failover}
+[ -x "$FAILOVER" ] || fail "no failover helper at $FAILOVER"
+RATES=${DAEMON_TEST_RATES:-"1gbit 3gbit 5gbit"}
+
+expect_rc 0 "$MPTCPCTL" lab up name "$LAB" rate 1gbit
+C="$LAB-cli" S="$LAB-srv"
+tmp=$(mktemp -d)
+EXTRA_CLEANUP+=("rm -rf $tmp")
+expect_rc 0 "$MPTCPCTL" -n "$S" setup role server eno1 eno2
+
+snap() {
+	{
+		ip -n "$C" rule; ip -n "$C" -6 rule
+		ip -n "$C" route show table all; ip -n "$C" -6 route show table all
+		ip -n "$C" mptcp endpoint show; ip -n "$C" mptcp limits show
+	} | grep -v -e 'fe80::' -e 'ff00::' -e '^local ' -e 'multicast' | sort || true
+}
+ms() { echo $(($(date +%s%N) / 1000000)); }
+# wait_for MS DESCRIPTION CMD...: polls CMD until it succeeds; fails after MS; prints the ms taken.
+wait_for() {
+	local limit=$1 what=$2 t0
+	shift 2
+	t0=$(ms)
+	while ! "$@" >/dev/null 2>&1; do
+		[ $(($(ms) - t0)) -le "$limit" ] || fail "$what: not within $limit ms"
+		sleep 0.01
+	done
+	WAITED=$(($(ms) - t0))
+}
+has_ep() { ip -n "$C" mptcp endpoint show | grep -q "^$1 id $2 .*dev $3"; }
+no_ep() { ! ip -n "$C" mptcp endpoint show | grep -q "^$1 "; }
+has_rule() { ip -n "$C" rule | grep -q "from $1 lookup"; }
+no_rule() { ! ip -n "$C" rule | grep -q "from $1 lookup"; }
+has_route() { ip -n "$C" route show table all | grep -q "src $1 "; }
+no_route() { ! ip -n "$C" route show table all | grep -q "src $1 "; }
+ep_line() { ip -n "$C" mptcp endpoint show | grep -q "^$1 *$"; }
+ep_id() { ip -n "$C" mptcp endpoint show | awk -v a="$1" '$1 == a { print $3 }'; }
+
+printf '[setup]\nrole = client\n[eno1]\n[eno2]\n' >"$tmp/d.conf"
+before=$(snap)
+
+# ---- usage and bad input: clear errors, nothing changed
+expect_rc 0 "$MPTCPCTL" daemon --help
+grep -q "policy = use|backup|ignore" <<<"$OUT" || fail "daemon --help: $OUT"
+printf '[setup]\nrole = client\n[eno1]\npolicy = sometimes\n' >"$tmp/bad.conf"
+expect_rc 2 ip netns exec "$C" "$MPTCPCTL" daemon config "$tmp/bad.conf"
+grep -q "bad.conf: line 4: policy 'sometimes' in \[eno1\]: use, backup or ignore" <<<"$OUT" ||
+	fail "bad config: $OUT"
+expect_rc 2 ip netns exec "$C" "$MPTCPCTL" daemon role sever eno1
+expect_rc 1 ip netns exec "$C" "$MPTCPCTL" daemon config "$tmp/nosuch.conf"
+expect_rc 1 ip netns exec "$C" "$MPTCPCTL" daemon reload
+grep -q "no daemon manages this network namespace" <<<"$OUT" || fail "reload without daemon: $OUT"
+mkdir -p "$tmp/bin" && cp "$(command -v sleep)" "$tmp/bin/mptcpd"
+ip netns exec "$C" "$tmp/bin/mptcpd" 30 &
+RIVAL=$!
+EXTRA_CLEANUP+=("kill $RIVAL")
+for _ in $(seq 1 100); do grep -q mptcpd "/proc/$RIVAL/comm" 2>/dev/null && break; sleep 0.02; done
+expect_rc 1 ip netns exec "$C" "$MPTCPCTL" daemon config "$tmp/d.conf"
+grep -q "mptcpd manages MPTCP in this network namespace.*--force" <<<"$OUT" || fail "rival: $OUT"
+kill "$RIVAL"
+wait "$RIVAL" 2>/dev/null || true
+[ "$(snap)" = "$before" ] || fail "bad input changed the kernel"
+ok "bad config (names the line), bad role, missing file, reload without a daemon, a running mptcpd: refused, nothing changed"
+
+# ---- start under a NOTIFY_SOCKET: READY=1 once the paths are there
+python3 - "$tmp/notify.sock" "$tmp/notify.log" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+open(sys.argv[2], "a").close()
+while True:
+    m = s.recv(4096).decode()
+    with open(sys.argv[2], "a") as f:
+        f.write(m.replace("\n", " ") + "\n")
+PY
+EXTRA_CLEANUP+=("kill $!")
+wait_for 2000 "notify listener" test -S "$tmp/notify.sock"
+start_daemon() {
+	NOTIFY_SOCKET="$tmp/notify.sock" ip netns exec "$C" "$MPTCPCTL" daemon config "$tmp/d.conf" -v \
+		>>"$tmp/daemon.log" 2>&1 &
+	DPID=$!
+	EXTRA_CLEANUP+=("kill -9 $DPID")
+}
+start_daemon
+wait_for 3000 "READY=1" grep -q "READY=1" "$tmp/notify.log"
+has_ep 10.0.0.1 1 eno1 && has_ep 192.168.0.1 3 eno2 || fail "after READY: $(ip -n "$C" mptcp endpoint)"
+has_rule 10.0.0.1 && has_route 10.0.0.1 && has_rule 192.168.0.1 || fail "rules: $(ip -n "$C" rule)"
+expect_rc 0 ip netns exec "$C" "$MPTCPCTL" status
+grep -q "paths managed by mptcpctl daemon (pid $DPID, config $tmp/d.conf)" <<<"$OUT" || fail "status: $OUT"
+js=$(ip netns exec "$C" "$MPTCPCTL" -j status)
+python3 -c 'import json,sys; d=json.loads(sys.argv[1])["daemon"]; assert d["pid"] == int(sys.argv[2]), d' "$js" "$DPID" ||
+	fail "status -j: $js"
+expect_rc 0 "$MPTCPCTL" -n "$S" status
+grep -q "paths managed by" <<<"$OUT" && fail "the server has no daemon: $OUT"
+expect_rc 1 ip netns exec "$C" "$MPTCPCTL" daemon config "$tmp/d.conf"
+grep -q "a daemon already manages this network namespace (pid $DPID)" <<<"$OUT" || fail "second daemon: $OUT"
+ok "started: READY=1 to NOTIFY_SOCKET, endpoints ids 1 (eno1) and 3 (eno2), status names the daemon; a second one is refused"
+
+# ---- addresses come and go: the path follows within 1 s
+ip -n "$C" addr add 10.0.0.11/24 dev eno1
+wait_for 1000 "endpoint of a new address" has_ep 10.0.0.11 '[0-9]*' eno1
+t_ep=$WAITED
+wait_for 1000 "rule of a new address" has_rule 10.0.0.11
+wait_for 1000 "route of a new address" has_route 10.0.0.11
+ok "address 10.0.0.11 added: endpoint (${t_ep} ms), rule and route appear"
+ip -n "$C" addr del 10.0.0.11/24 dev eno1
+wait_for 1000 "endpoint of a removed address" no_ep 10.0.0.11
+t_ep=$WAITED
+wait_for 1000 "rule of a removed address" no_rule 10.0.0.11
+wait_for 1000 "route of a removed address" no_route 10.0.0.11
+ok "address 10.0.0.11 removed: endpoint (${t_ep} ms), rule and route gone"
+
+# ---- link down and up on an idle path: withdrawn, then routes and the same id back
+ip -n "$C" link set eno2 down
+wait_for 1000 "withdrawal on link down" no_ep 192.168.0.1
+ip -n "$C" link set eno2 up
+wait_for 1000 "endpoint back on link up" has_ep 192.168.0.1 3 eno2
+wait_for 1000 "route back on link up" has_route 192.168.0.1
+ok "eno2 down: endpoint withdrawn; up: its route back and endpoint id 3 again"
+
+# ---- failover during verified transfers, per rate and path
+summary=()
+run_failover() { # label path rate -> JSON in $J
+	J=$("$FAILOVER" "$LAB" path "$2" rate "$3" time 3s cut 1.2s up 2s) || fail "failover $*: $J"
+	summary+=("$1 path $2 $3: $(python3 - "$J" <<'PY'
+import json, sys
+d = json.loads(sys.argv[1])
+print("%.0f MB, %d bad, pre %.2f Gbit/s, recovery %s ms, rejoined %s, split %.2f" % (
+    d["bytes"] / 1e6, d["bad_bytes"], d["pre_bps"] / 1e9, d["recovery_ms"], d["rejoined"],
+    d["split_last_s"]))
+PY
+)")
+}
+for rate in $RATES; do
+	for path in 1 2; do
+		run_failover daemon "$path" "$rate"
+		python3 - "$J" <<'PY' || fail "with the daemon, path $path at $rate: $J"
+import json, sys
+d = json.loads(sys.argv[1])
+assert d["ok"] and d["protocol"] == 262, "not MPTCP"
+assert d["bad_bytes"] == 0, "bytes lost"
+assert d["recovery_ms"] is not None and d["recovery_ms"] <= 300, "no recovery to 40 % within 0.3 s"
+assert d["rejoined"], "no subflow on the path after it came back"
+assert 0.3 <= d["split_last_s"] <= 0.7, "the split did not go back to about even"
+PY
+		ok "daemon, $rate, path $path cut and restored: ${summary[-1]#*: }"
+	done
+done
+grep -q "sub_established .* 10.0.0.1 -> " "$tmp/daemon.log" || fail "no subflow re-joined from 10.0.0.1: $(tail "$tmp/daemon.log")"
+
+# ---- kill -9 and restart: the same objects, nothing duplicated, the same ids
+with_daemon=$(snap)
+kill -9 "$DPID"
+wait "$DPID" 2>/dev/null || true
+: >"$tmp/daemon.log"
+start_daemon
+ready_twice() { [ "$(grep -c 'READY=1' "$tmp/notify.log")" -ge 2 ]; }
+wait_for 3000 "restart READY=1" ready_twice
+[ "$(snap)" = "$with_daemon" ] || fail "after kill -9 and restart: $(diff <(echo "$with_daemon") <(snap))"
+grep -q "adopted from the record" "$tmp/daemon.log" || fail "restart log: $(cat "$tmp/daemon.log")"
+grep -q "ip mptcp endpoint add\|ip rule add\|ip route add" "$tmp/daemon.log" && fail "restart re-added: $(cat "$tmp/daemon.log")"
+ok "kill -9 and restart: the record adopted, no object added twice or left stale"
+
+# ---- SIGHUP with a changed config: only the difference
+id1=$(ep_id 10.0.0.1)
+printf '[setup]\nrole = client\n[eno1]\n[eno2]\npolicy = backup\n' >"$tmp/d.conf"
+: >"$tmp/daemon.log"
+kill -HUP "$DPID"
+wait_for 1000 "eno2 as backup" ep_line "192.168.0.1 id 3 subflow backup dev eno2"
+[ "$(ep_id 10.0.0.1)" = "$id1" ] || fail "eno1's endpoint changed id"
+grep "ip " "$tmp/daemon.log" | grep -qv "192.168.0.1\|fd00:0:0:2::1\|eno2" && fail "SIGHUP touched more than eno2: $(grep 'ip ' "$tmp/daemon.log")"
+grep -q "RELOADING=1" "$tmp/notify.log" || fail "no RELOADING=1"
+ok "SIGHUP, eno2 now 'policy = backup': only eno2's endpoints replaced (same ids), RELOADING=1 sent"
+printf '[setup]\nrole = client\n[eno1]\n[eno2]\npolicy = ignore\n' >"$tmp/d.conf"
+expect_rc 0 ip netns exec "$C" "$MPTCPCTL" daemon reload
+wait_for 1000 "eno2 ignored: endpoint" no_ep 192.168.0.1
+wait_for 1000 "eno2 ignored: rule" no_rule 192.168.0.1
+has_ep 10.0.0.1 "$id1" eno1 || fail "eno1 lost its endpoint"
+printf '[setup]\nrole = client\n[eno1]\n[eno2\n' >"$tmp/d.conf"
+cur=$(snap)
+expect_rc 0 ip netns exec "$C" "$MPTCPCTL" daemon reload
+wait_for 1000 "reload error logged" grep -q "reload: keeping the running config" "$tmp/daemon.log"
+[ "$(snap)" = "$cur" ] || fail "a bad config on reload changed the kernel"
+kill -0 "$DPID" || fail "the daemon died on a bad config"
+ok "daemon reload with 'policy = ignore': eno2's endpoint and rule removed; a broken config: logged, nothing changed"
+
+# ---- stop: the record stays for a restart; daemon undo removes exactly what it applied
+printf '[setup]\nrole = client\n[eno1]\n[eno2]\n' >"$tmp/d.conf"
+kill -HUP "$DPID"
+wait_for 1000 "eno2 back" has_ep 192.168.0.1 3 eno2
+expect_rc 1 ip netns exec "$C" "$MPTCPCTL" daemon undo
+grep -q "still runs" <<<"$OUT" || fail "undo while running: $OUT"
+kill -TERM "$DPID"
+wait "$DPID" || fail "daemon exit status $? on SIGTERM"
+grep -q "STOPPING=1" "$tmp/notify.log" || fail "no STOPPING=1"
+expect_rc 1 ip netns exec "$C" "$MPTCPCTL" daemon status
+expect_rc 0 ip netns exec "$C" "$MPTCPCTL" daemon show
+grep -q "^ok .*ip mptcp endpoint add 10.0.0.1 id $id1 dev eno1 subflow" <<<"$OUT" || fail "daemon show: $OUT"
+expect_rc 0 ip netns exec "$C" "$MPTCPCTL" daemon undo
+# IPv6 addresses do not survive a link going down (keep_addr_on_down 0): compare the rest.
+v4_before=$(grep -v fd00: <<<"$before") v4_now=$(snap | grep -v fd00:)
+[ "$v4_now" = "$v4_before" ] || fail "undo left: $(diff <(echo "$v4_before") <(echo "$v4_now"))"
+ok "SIGTERM: STOPPING=1, exit 0; 'daemon undo' removed what the daemon applied"
+
+# ---- the baseline: the same cut with setup alone (reported, not asserted)
+expect_rc 0 "$MPTCPCTL" -n "$C" setup role client eno1 eno2
+for rate in $RATES; do
+	run_failover "no daemon" 1 "$rate"
+	python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["ok"] and d["bad_bytes"] == 0' "$J" ||
+		fail "baseline lost bytes: $J"
+done
+expect_rc 0 "$MPTCPCTL" -n "$C" setup undo
+ok "baseline without the daemon measured (every byte still verified)"
+for l in "${summary[@]}"; do echo "# $l"; done
