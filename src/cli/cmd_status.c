@@ -15,6 +15,7 @@
 #include "../common/json.h"
 #include "../common/units.h"
 #include "../diag/diag.h"
+#include "../daemon/daemon.h"
 
 static const char status_usage[] =
 	"Usage: mptcpctl status [-j] [-l] [-p] [port P] [dst ADDR] [src ADDR] [pid PID]\n"
@@ -332,6 +333,20 @@ static void render(struct cli *cli, const struct mc_conns *cs, const struct filt
 		jw_obj_open(&w, NULL);
 		if (f->watch)
 			jw_fixed6(&w, "time", (double)ts.tv_sec + ts.tv_nsec / 1e9);
+		/* daemon: whether `mptcpctl daemon` manages this namespace (null: none) */
+		{
+			char conf[256];
+			pid_t pid;
+
+			if (!dmn_running(&pid, conf, sizeof(conf))) {
+				jw_obj_open(&w, "daemon");
+				jw_i64(&w, "pid", pid);
+				jw_str(&w, "config", conf);
+				jw_obj_close(&w);
+			} else {
+				jw_null(&w, "daemon");
+			}
+		}
 		jw_bool(&w, "subflow_details_hidden", cs->details_hidden);
 		jw_bool(&w, "processes_hidden", cs->procs_hidden);
 		jw_arr_open(&w, "connections");
@@ -342,6 +357,15 @@ static void render(struct cli *cli, const struct mc_conns *cs, const struct filt
 		jw_obj_close(&w);
 		jw_end(&w);
 		return;
+	}
+	/* daemon: the one line saying that `mptcpctl daemon` manages this namespace */
+	{
+		char conf[256];
+		pid_t pid;
+
+		if (!dmn_running(&pid, conf, sizeof(conf)))
+			printf("paths managed by mptcpctl daemon (pid %d, config %s)\n", (int)pid,
+			       conf);
 	}
 	for (size_t i = 0; i < cs->n; i++) {
 		if (!match(f, &cs->v[i]))
