@@ -210,6 +210,20 @@ v4_before=$(grep -v fd00: <<<"$before") v4_now=$(snap | grep -v fd00:)
 [ "$v4_now" = "$v4_before" ] || fail "undo left: $(diff <(echo "$v4_before") <(echo "$v4_now"))"
 ok "SIGTERM: STOPPING=1, exit 0; 'daemon undo' removed what the daemon applied"
 
+# ---- the unit's privileges: CAP_NET_ADMIN alone (as uid 0) is enough; --cleanup undoes on stop
+if command -v setpriv >/dev/null; then
+	ip netns exec "$C" setpriv --bounding-set=-all,+net_admin --inh-caps=-all,+net_admin \
+		--ambient-caps=-all,+net_admin --no-new-privs \
+		"$MPTCPCTL" daemon role client eno1 eno2 --cleanup >"$tmp/capd.log" 2>&1 &
+	CPID=$!
+	EXTRA_CLEANUP+=("kill -9 $CPID")
+	wait_for 2000 "daemon with CAP_NET_ADMIN only" has_ep 10.0.0.1 1 eno1
+	kill -TERM "$CPID"
+	wait "$CPID" || fail "capability-bounded daemon exited $?: $(cat "$tmp/capd.log")"
+	no_ep 10.0.0.1 && no_rule 10.0.0.1 || fail "--cleanup left: $(ip -n "$C" mptcp endpoint)"
+	ok "with CAP_NET_ADMIN as its only capability it manages the paths; --cleanup removes them on SIGTERM"
+fi
+
 # ---- the baseline: the same cut with setup alone (reported, not asserted)
 expect_rc 0 "$MPTCPCTL" -n "$C" setup role client eno1 eno2
 for rate in $RATES; do
