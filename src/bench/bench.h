@@ -72,7 +72,7 @@ struct bench_params {
 	uint32_t omit;
 	uint32_t mss;
 	bool nodelay;
-	uint64_t bandwidth; /* bit/s, 0 = unlimited (we do not pace: refused) */
+	uint64_t bandwidth; /* bit/s, 0 = unlimited; the sender paces to it */
 	int zerocopy;
 	bool get_server_output;
 	char congestion[16];
@@ -107,6 +107,7 @@ struct bench_results {
 	uint64_t bad_bytes;
 	/* Ours: whether the peer's data sockets were MPTCP (not fallen back). */
 	int peer_mptcp; /* -1 unknown */
+	bool ours; /* the results carry our "mptcpctl" object: the peer is mptcpctl */
 };
 
 int bench_results_encode(const struct bench_results *r, char **json);
@@ -155,6 +156,7 @@ int bench_sfinfo_get(int fd, struct bench_conn_info *ci, struct mc_err *e);
 struct bench_opts {
 	const char *host; /* client: server name or address */
 	const char *bind; /* local address (client) or listening address (server) */
+	const char *bind_dev; /* client: SO_BINDTODEVICE (iperf3 --bind-dev) */
 	uint16_t port;
 	struct bench_params p;
 	bool tcp; /* plain TCP instead of MPTCP */
@@ -207,7 +209,7 @@ struct bench_cb {
 			  const struct sockaddr_storage *remote, const struct bench_params *p);
 	/* A data stream is up. */
 	void (*stream)(void *arg, int id, int fd, bool sender, const struct sockaddr_storage *local,
-		       const struct sockaddr_storage *remote, int protocol);
+		       const struct sockaddr_storage *remote, int protocol, bool fallback);
 	void (*interval)(void *arg, const struct bench_report *r);
 	/* The summary: ours (from the local counters) and the peer's results. */
 	void (*done)(void *arg, const struct bench_report *r, const struct bench_results *local,

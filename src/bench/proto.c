@@ -465,6 +465,7 @@ int bench_results_decode(const char *buf, size_t len, struct bench_results *r, s
 		const cJSON *mp = cJSON_GetObjectItemCaseSensitive(m, "mptcp");
 		double vb = -1, bb = -1;
 
+		r->ours = true;
 		if (cJSON_IsBool(mp))
 			r->peer_mptcp = cJSON_IsTrue(mp);
 		ret = get_double(m, "verified_bytes", false, &vb, what, e);

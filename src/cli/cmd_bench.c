@@ -121,14 +121,16 @@ static void print_interval_text(struct ctx *c, const struct bench_report *r)
 	uint32_t sre = 0;
 	bool sender = false;
 
+	for (int i = 0; i < r->nstreams; i++)
+		sender |= r->streams[i].sender;
 	if (!c->header_done) {
-		printf("[ ID] Interval           Transfer     Bitrate         Retr  Cwnd\n");
+		printf("[ ID] Interval           Transfer     Bitrate%s\n",
+		       sender ? "         Retr  Cwnd" : "");
 		c->header_done = true;
 	}
 	for (int i = 0; i < r->nstreams; i++) {
 		const struct bench_stream_report *s = &r->streams[i];
 
-		sender |= s->sender;
 		sb += s->bytes;
 		sbps += s->bps;
 		sre += s->retrans;
@@ -387,7 +389,7 @@ static void on_connected(void *arg, const struct sockaddr_storage *local,
 }
 
 static void on_stream(void *arg, int id, int fd, bool sender, const struct sockaddr_storage *local,
-		      const struct sockaddr_storage *remote, int protocol)
+		      const struct sockaddr_storage *remote, int protocol, bool fallback)
 {
 	struct ctx *c = arg;
 	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN];
@@ -396,7 +398,10 @@ static void on_stream(void *arg, int id, int fd, bool sender, const struct socka
 		return;
 	printf("[%3d] local %s port %u connected to %s port %u (%s, %s)\n", fd,
 	       sa_host(local, l, sizeof(l)), sa_port(local), sa_host(remote, r, sizeof(r)),
-	       sa_port(remote), protocol == IPPROTO_MPTCP ? "MPTCP" : "TCP",
+	       sa_port(remote),
+	       protocol != IPPROTO_MPTCP ? "TCP" :
+	       fallback			 ? "MPTCP, fell back to TCP" :
+					   "MPTCP",
 	       sender ? "sending" : "receiving");
 	(void)id;
 	fflush(stdout);
@@ -625,10 +630,12 @@ static void on_done(void *arg, const struct bench_report *r, const struct bench_
 			       f->alive ? "" : "  (closed during the test)");
 		}
 	}
-	if (verify)
+	if (verify) {
+		const char *vb = iperf_fmt((double)vbytes, true, tb, sizeof(tb));
+
 		printf("verify: %s checked, %llu bytes lost or corrupted: %s\n",
-		       iperf_fmt((double)vbytes, true, tb, sizeof(tb)), (unsigned long long)vbad,
-		       vbad ? "FAILED" : "ok");
+		       vb + strspn(vb, " "), (unsigned long long)vbad, vbad ? "FAILED" : "ok");
+	}
 	printf("\niperf Done.\n");
 	fflush(stdout);
 }
@@ -659,10 +666,11 @@ static void usage(FILE *f)
 		"Usage: mptcpctl bench server [port P] [bind ADDR] [once] [tcp] [timeout S] [-J]\n"
 		"       mptcpctl bench client HOST [port P] [time S | bytes N] [interval S]\n"
 		"                [parallel N] [reverse] [bidir] [window SIZE] [length SIZE]\n"
-		"                [tcp] [zerocopy] [verify] [baseline] [bind ADDR] [timeout S]\n"
-		"                [-J] [--plot FILE.svg]\n"
+		"                [tcp] [zerocopy] [verify] [baseline] [bind ADDR] [bind-dev IFACE]\n"
+		"                [timeout S] [-J] [--plot FILE.svg]\n"
+		"                [congestion ALG] [mss BYTES] [nodelay] [-4|-6]\n"
 		"iperf3's options work too: -s -c HOST -p -t -n -i -P -R --bidir -w -l -Z -B -J -1\n"
-		"-4 -6 -N -M -C --logfile is not supported.\n\n"
+		"-4 -6 -N (nodelay) -M (mss) -C (congestion); not -u, -b on the client, --logfile.\n\n"
 		"A throughput test that speaks iperf3's protocol (an iperf3 -s or -c can be the\n"
 		"other end) and shows every MPTCP subflow: per interval and at the end, bytes\n"
 		"and rate of each path, its interface, rtt, cwnd and retransmits.\n\n"
@@ -770,6 +778,10 @@ static int parse(struct ctx *c, int argc, char **argv)
 			if (need(argc, argv, i, "an address"))
 				return EXIT_USAGE;
 			o->bind = argv[++i];
+		} else if (IS("bind-dev", "--bind-dev")) {
+			if (need(argc, argv, i, "an interface") || strlen(val) >= IF_NAMESIZE)
+				return cli_usage("bench ", "bad interface '%s'", val ? val : "");
+			o->bind_dev = argv[++i];
 		} else if (IS("timeout", NULL)) {
 			if (need(argc, argv, i, "seconds") || units_parse_u32(val, 1, 3600, &v32))
 				return cli_usage("bench ", "bad timeout '%s'", val ? val : "");
@@ -895,6 +907,9 @@ static int baseline(struct ctx *c)
 		c->o.tcp = true;
 		c->o.host = hosts[k];
 		c->o.bind = binds[k];
+		/* The device too: a subflow follows its endpoint's dev, a plain TCP socket
+		 * bound to the address alone would follow the main table. */
+		c->o.bind_dev = paths[k].ifname;
 		c->o.interval_us = 0;
 		c->o.p.verify = false;
 		ret = run_one(c, &s);
