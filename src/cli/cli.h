@@ -46,6 +46,9 @@ int cmd_run(struct cli *cli, int argc, char **argv);
 /* enable and disable (by argv[0]). */
 int cmd_enable(struct cli *cli, int argc, char **argv);
 
+int cmd_bench_main(struct cli *cli, int argc, char **argv);
+int cmd_daemon_main(struct cli *cli, int argc, char **argv);
+
 /* "mptcpctl: " + message to stderr. */
 void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints e with context, returns EXIT_FAIL (EXIT_USAGE for -EINVAL when usage is true). */

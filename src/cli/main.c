@@ -22,6 +22,8 @@ static const struct cli_cmd commands[] = {
 	{ "run", cmd_run, "run a program with its TCP sockets as MPTCP sockets" },
 	{ "enable", cmd_enable, "a systemd drop-in: a service's TCP sockets become MPTCP" },
 	{ "disable", cmd_enable, "remove the drop-in of 'enable'" },
+	{ "bench", cmd_bench_main, "iperf3-compatible throughput test, path by path" },
+	{ "daemon", cmd_daemon_main, "keep the paths right as links and addresses change" },
 	{ "lab", cmd_lab_main, "two hosts joined by N shaped links, in network namespaces" },
 	{ "help", cmd_help, "help on a subcommand" },
 	{ "version", cmd_version, "print the version" },
