@@ -35,6 +35,7 @@ struct dmn {
 	struct genl_family fam;
 	bool have_rt, have_pm;
 	int sfd, tfd, epfd, pidfd;
+	char pidpath[128];
 	uint64_t due_ms, resync_ms;
 	char last_skipped[PLAN_MAX_IFACES * 200];
 	bool stop;
@@ -149,6 +150,8 @@ static int pidfile_take(struct dmn *d, struct mc_err *e)
 	snprintf(path, sizeof(path), "%s/netns-cookie-%llu.pid", DMN_RUN_DIR,
 		 (unsigned long long)cookie);
 	d->pidfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (d->pidfd >= 0)
+		snprintf(d->pidpath, sizeof(d->pidpath), "%s", path);
 	if (d->pidfd < 0)
 		return mc_err_set(e, -errno, "opening %s", path);
 	if (flock(d->pidfd, LOCK_EX | LOCK_NB) < 0) {
@@ -490,8 +493,12 @@ static void close_all(struct dmn *d)
 		close(d->tfd);
 	if (d->epfd >= 0)
 		close(d->epfd);
-	if (d->pidfd >= 0)
+	if (d->pidfd >= 0) {
+		/* Removed while still locked: a reader sees a held file or none. */
+		if (d->pidpath[0])
+			unlink(d->pidpath);
 		close(d->pidfd);
+	}
 	free(d->owned);
 	free(d->st);
 	free(d->act);
