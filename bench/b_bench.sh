@@ -107,7 +107,7 @@ for rates in 1gbit 1gbit,200mbit; do
 		ip netns exec "$name-srv" "$M" bench server port 5399 >/dev/null 2>&1 &
 		spid=$!
 		wait_port 5399
-		shares+=("$(ip netns exec "$name-cli" "$M" bench client 10.0.0.2 port 5399 time "$secs" baseline -J |
+		shares+=("$(ip netns exec "$name-cli" "$M" bench client 10.0.0.2 port 5399 time "$secs" omit 1 baseline -J |
 			python3 -c 'import json,sys; print(json.load(sys.stdin)["baseline"]["gain_vs_sum"])')")
 		kill "$spid" 2>/dev/null || true
 		wait "$spid" 2>/dev/null || true

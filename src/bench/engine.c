@@ -96,6 +96,7 @@ struct test {
 	struct bench_results peer;
 	bool have_peer;
 	bool first_sample; /* the sample at the test's start: counters there are the base */
+	bool omitting; /* -O: still in the omitted warm-up */
 	int ctrl_state; /* a state read during the data phase, handled after it */
 };
 
@@ -778,7 +779,9 @@ static int data_phase(struct test *t, struct mc_err *e)
 	int ret = 0;
 
 	t->t0 = t->t_prev = now_ns();
-	t->t_end = t->t0 + (uint64_t)t->p.time_s * 1000000000ULL;
+	/* -O: the first omit seconds warm up and are not counted (as iperf3's). */
+	t->omitting = t->p.omit > 0 && !t->p.verify; /* verify counts every byte */
+	t->t_end = t->t0 + ((uint64_t)t->p.time_s + (t->omitting ? t->p.omit : 0)) * 1000000000ULL;
 	t->last_rx = t->t0;
 	getrusage(RUSAGE_SELF, &t->ru0);
 	for (int i = 0; i < t->n; i++) {
@@ -814,7 +817,23 @@ static int data_phase(struct test *t, struct mc_err *e)
 		uint64_t now = now_ns();
 		int timeout = 100, n;
 
-		if (t->client && client_done(t, now))
+		if (t->omitting && now >= t->t0 + (uint64_t)t->p.omit * 1000000000ULL) {
+			/* Start counting here: bytes, subflow counters and the clock. */
+			t->omitting = false;
+			t->t0 = t->t_prev = now;
+			for (int i = 0; i < t->n; i++) {
+				t->st[i].bytes = t->st[i].bytes_prev = 0;
+				t->st[i].bad = 0;
+				t->st[i].nsf = 0;
+				t->first_sample = true;
+				sample(t, &t->st[i]);
+				t->first_sample = false;
+			}
+			getrusage(RUSAGE_SELF, &t->ru0);
+			if (t->o->interval_us)
+				timerfd_settime(t->tfd, 0, &its, NULL);
+		}
+		if (t->client && !t->omitting && client_done(t, now))
 			break;
 		if (t->client && !t->p.bytes && !t->p.blocks) {
 			uint64_t left_ms = (t->t_end - now) / 1000000 + 1;
@@ -847,7 +866,7 @@ static int data_phase(struct test *t, struct mc_err *e)
 			if (tag == TAG_TIMER) {
 				uint64_t exp;
 
-				if (read(t->tfd, &exp, sizeof(exp)) == sizeof(exp))
+				if (read(t->tfd, &exp, sizeof(exp)) == sizeof(exp) && !t->omitting)
 					interval(t, now_ns(), false);
 			} else if (tag == TAG_LISTEN) {
 				deny(t->lfd);

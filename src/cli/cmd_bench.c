@@ -664,13 +664,13 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: mptcpctl bench server [port P] [bind ADDR] [once] [tcp] [timeout S] [-J]\n"
-		"       mptcpctl bench client HOST [port P] [time S | bytes N] [interval S]\n"
+		"       mptcpctl bench client HOST [port P] [time S | bytes N] [omit S] [interval S]\n"
 		"                [parallel N] [reverse] [bidir] [window SIZE] [length SIZE]\n"
 		"                [tcp] [zerocopy] [verify] [baseline] [bind ADDR] [bind-dev IFACE]\n"
 		"                [timeout S] [-J] [--plot FILE.svg]\n"
 		"                [congestion ALG] [mss BYTES] [nodelay] [-4|-6]\n"
 		"iperf3's options work too: -s -c HOST -p -t -n -i -P -R --bidir -w -l -Z -B -J -1\n"
-		"-4 -6 -N (nodelay) -M (mss) -C (congestion); not -u, -b on the client, --logfile.\n\n"
+		"-O -4 -6 -N (nodelay) -M (mss) -C (congestion); not -u, -b on the client, --logfile.\n\n"
 		"A throughput test that speaks iperf3's protocol (an iperf3 -s or -c can be the\n"
 		"other end) and shows every MPTCP subflow: per interval and at the end, bytes\n"
 		"and rate of each path, its interface, rtt, cwnd and retransmits.\n\n"
@@ -749,6 +749,12 @@ static int parse(struct ctx *c, int argc, char **argv)
 				return cli_usage("bench ", "bad interval '%s' (0, or 0.05..60 s)",
 						 val);
 			o->interval_us = (uint64_t)(d * 1e6);
+			i++;
+		} else if (IS("omit", "-O") || !strcmp(a, "--omit")) {
+			if (need(argc, argv, i, "seconds") || units_parse_u32(val, 0, 600, &v32))
+				return cli_usage("bench ", "bad omit '%s' (0..600 seconds)",
+						 val ? val : "");
+			o->p.omit = v32;
 			i++;
 		} else if (IS("parallel", "-P") || !strcmp(a, "--parallel")) {
 			if (need(argc, argv, i, "a count") ||
