@@ -106,9 +106,12 @@ int bench_json_check(const char *buf, size_t len, struct mc_err *e)
 		if (c == '\0')
 			return mc_err_set(e, -EBADMSG, "control message: NUL byte at %zu", i);
 		if (in_str) {
-			if (c == '\\')
+			if (c == '\\') {
 				i++;
-			else if (c == '"')
+				if (i < len && buf[i] == '\0')
+					return mc_err_set(e, -EBADMSG,
+							  "control message: NUL byte at %zu", i);
+			} else if (c == '"')
 				in_str = false;
 			continue;
 		}

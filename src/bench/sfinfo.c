@@ -58,7 +58,8 @@ int bench_full_info_decode(const void *hdr, size_t hdrlen, const void *sfi, size
 	memset(&h, 0, sizeof(h));
 	memcpy(&h, hdr, hdrlen < sizeof(h) ? hdrlen : sizeof(h));
 	if (h.size_sfinfo_user > sizeof(struct mc_mptcp_subflow_info) ||
-	    h.size_sfinfo_user < sizeof(uint32_t) + 2 * sizeof(struct sockaddr_in))
+	    h.size_sfinfo_user < offsetof(struct mc_mptcp_subflow_info, addrs.remote) +
+					 sizeof(struct sockaddr_in))
 		return mc_err_set(e, -EBADMSG, "MPTCP_FULL_INFO: subflow info size %u",
 				  h.size_sfinfo_user);
 	if (h.size_tcpinfo_user > sizeof(struct tcp_info) || h.size_tcpinfo_user < TI_MIN)
