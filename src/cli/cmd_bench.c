@@ -29,6 +29,16 @@ struct series {
 	double *y;
 };
 
+/* A path: the subflows leaving by one interface, summed (a link's share is what users ask). */
+struct path {
+	char ifname[IF_NAMESIZE];
+	int nsf, alive;
+	uint64_t bytes;
+	double bps;
+	uint32_t retrans;
+	struct sockaddr_storage local, remote; /* of its first subflow */
+};
+
 struct ctx {
 	struct cli *cli;
 	struct bench_opts o;
@@ -48,7 +58,7 @@ struct ctx {
 	/* the last summary */
 	double sum_bps;
 	int nsf_final;
-	struct bench_sf_report paths[BENCH_MAX_SF];
+	struct path paths[BENCH_MAX_SF];
 	int npaths;
 	bool verify_bad;
 };
@@ -421,9 +431,29 @@ static void on_interval(void *arg, const struct bench_report *r)
 static void paths_from(struct ctx *c, const struct bench_report *r)
 {
 	c->npaths = 0;
-	for (int i = 0; i < r->nstreams && c->npaths < BENCH_MAX_SF; i++)
-		for (int k = 0; k < r->streams[i].nsf && c->npaths < BENCH_MAX_SF; k++)
-			c->paths[c->npaths++] = r->streams[i].sf[k];
+	for (int i = 0; i < r->nstreams; i++)
+		for (int k = 0; k < r->streams[i].nsf; k++) {
+			const struct bench_sf_report *f = &r->streams[i].sf[k];
+			struct path *p = NULL;
+
+			for (int j = 0; j < c->npaths && !p; j++)
+				if (!strcmp(c->paths[j].ifname, f->ifname))
+					p = &c->paths[j];
+			if (!p) {
+				if (c->npaths >= BENCH_MAX_SF)
+					continue;
+				p = &c->paths[c->npaths++];
+				memset(p, 0, sizeof(*p));
+				memcpy(p->ifname, f->ifname, sizeof(p->ifname));
+				p->local = f->local;
+				p->remote = f->remote;
+			}
+			p->nsf++;
+			p->alive += f->alive;
+			p->bytes += f->bytes;
+			p->bps += f->bps;
+			p->retrans += f->retrans;
+		}
 }
 
 static void on_done(void *arg, const struct bench_report *r, const struct bench_results *mine,
@@ -537,17 +567,19 @@ static void on_done(void *arg, const struct bench_report *r, const struct bench_
 			psum += c->paths[k].bytes;
 		jw_arr_open(w, "paths");
 		for (int k = 0; k < c->npaths; k++) {
-			const struct bench_sf_report *f = &c->paths[k];
+			const struct path *f = &c->paths[k];
 
 			jw_obj_open(w, NULL);
 			jw_str(w, "interface", f->ifname);
+			jw_u64(w, "subflows", (uint64_t)f->nsf);
+			jw_u64(w, "subflows_alive", (uint64_t)f->alive);
 			jw_str(w, "local_host", sa_host(&f->local, l, sizeof(l)));
 			jw_str(w, "remote_host", sa_host(&f->remote, rr, sizeof(rr)));
 			jw_u64(w, "bytes", f->bytes);
 			jw_double(w, "bits_per_second", f->bps);
 			jw_double(w, "share", psum ? (double)f->bytes / (double)psum : 0);
 			jw_u64(w, "retransmits", f->retrans);
-			jw_bool(w, "alive", f->alive);
+			jw_bool(w, "alive", f->alive > 0);
 			jw_obj_close(w);
 		}
 		jw_arr_close(w);
@@ -615,8 +647,8 @@ static void on_done(void *arg, const struct bench_report *r, const struct bench_
 		}
 		for (int k = 0; k < s->nsf; k++)
 			psum += s->sf[k].bytes;
-		printf("[%3d] paths (MPTCP, %d subflow%s, by bytes %s):\n", s->fd, s->nsf,
-		       s->nsf == 1 ? "" : "s", s->sender ? "acknowledged" : "received");
+		printf("[%3d] subflows (MPTCP, %d, by bytes %s):\n", s->fd, s->nsf,
+		       s->sender ? "acknowledged" : "received");
 		for (int k = 0; k < s->nsf; k++) {
 			const struct bench_sf_report *f = &s->sf[k];
 			char ep[100];
@@ -628,6 +660,23 @@ static void on_done(void *arg, const struct bench_report *r, const struct bench_
 			       iperf_fmt(f->bps, false, rb, sizeof(rb)),
 			       psum ? 100.0 * (double)f->bytes / (double)psum : 0, f->retrans,
 			       f->alive ? "" : "  (closed during the test)");
+		}
+	}
+	if (c->npaths > 1 || (c->npaths == 1 && c->paths[0].nsf > 1)) {
+		uint64_t psum = 0;
+
+		for (int k = 0; k < c->npaths; k++)
+			psum += c->paths[k].bytes;
+		printf("Paths (by interface):\n");
+		for (int k = 0; k < c->npaths; k++) {
+			const struct path *f = &c->paths[k];
+
+			printf("      %-6s %d subflow%s %11s  %14s  %5.1f%%  retr %u%s\n",
+			       f->ifname, f->nsf, f->nsf == 1 ? " " : "s",
+			       iperf_fmt((double)f->bytes, true, tb, sizeof(tb)),
+			       iperf_fmt(f->bps, false, rb, sizeof(rb)),
+			       psum ? 100.0 * (double)f->bytes / (double)psum : 0, f->retrans,
+			       f->alive ? "" : "  (no subflow left at the end)");
 		}
 	}
 	if (verify) {
@@ -877,7 +926,7 @@ static int run_one(struct ctx *c, struct bench_summary *s)
 static int baseline(struct ctx *c)
 {
 	struct bench_opts main_o = c->o;
-	struct bench_sf_report paths[BENCH_MAX_SF];
+	struct path paths[BENCH_MAX_SF];
 	double single[BENCH_MAX_SF], best = 0, sum = 0, mptcp;
 	char hosts[BENCH_MAX_SF][INET6_ADDRSTRLEN], binds[BENCH_MAX_SF][INET6_ADDRSTRLEN];
 	int np = 0, ret;
