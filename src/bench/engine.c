@@ -8,7 +8,10 @@
  * beat 32 KiB..4 MiB; the receiver discards with MSG_TRUNC unless it
  * verifies (15-20 % less CPU on the receiving side); sendfile() was slower
  * than copying on MPTCP (11.9 vs 16.5 Gbit/s), so "zerocopy" uses
- * sendfile() only on plain TCP streams.
+ * sendfile() only on plain TCP streams, and only when asked: over unshaped
+ * veth it lost there too (TCP 14.1-15.2 vs 17.8-18.1 Gbit/s, 12-13 vs 15.3-
+ * 15.6 Gbit/s per busy CPU-second), so copying stays the default. MSG_ZEROCOPY
+ * made no difference on MPTCP (16.0 vs 16.5 Gbit/s) and is not used.
  *
  * Verify: the byte at stream offset o is pattern[o mod P], P = 65521 (prime,
  * so no block size aligns with it), pattern from a fixed xorshift; sender and
