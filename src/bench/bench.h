@@ -201,6 +201,15 @@ struct bench_report {
 	struct bench_stream_report *streams;
 };
 
+/*
+ * verify, both directions: each side checks what it receives; the bytes the
+ * sender counted and the receiver did not (or the other way round) are bad too.
+ */
+struct bench_verify {
+	bool done;
+	uint64_t checked, bad;
+};
+
 /* What the CLI gets told, in order. All optional. */
 struct bench_cb {
 	void *arg;
@@ -213,7 +222,7 @@ struct bench_cb {
 	void (*interval)(void *arg, const struct bench_report *r);
 	/* The summary: ours (from the local counters) and the peer's results. */
 	void (*done)(void *arg, const struct bench_report *r, const struct bench_results *local,
-		     const struct bench_results *peer);
+		     const struct bench_results *peer, const struct bench_verify *v);
 	/* Server: a client failed (bad cookie, timeout, ...); the server goes on. */
 	void (*client_error)(void *arg, const struct sockaddr_storage *peer,
 			     const struct mc_err *e);

@@ -38,6 +38,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libmnl/libmnl.h>
+#include <linux/inet_diag.h>
+#include <linux/sock_diag.h>
+
 #include "../rt/rt.h"
 #include "../uapi/mptcp_uapi.h"
 #include "bench.h"
@@ -67,6 +71,8 @@ struct stream {
 	uint64_t bytes; /* application bytes */
 	uint64_t bytes_prev; /* at the last interval */
 	uint64_t bad; /* verify */
+	uint64_t limit; /* -n / -k: this stream's share, when limited */
+	bool limited;
 	int nsf;
 	struct sf_track sf[BENCH_MAX_SF];
 	struct sockaddr_storage local, remote;
@@ -74,6 +80,7 @@ struct stream {
 
 struct addr_if {
 	struct mc_prefix a;
+	int ifindex;
 	char ifname[IF_NAMESIZE];
 };
 
@@ -422,6 +429,7 @@ static int addr_cb(const struct rt_addr *a, void *data)
 		return 0;
 	ai = &t->addrs[t->naddr];
 	ai->a = a->p;
+	ai->ifindex = a->ifindex;
 	if (!if_indextoname((unsigned int)a->ifindex, ai->ifname))
 		snprintf(ai->ifname, sizeof(ai->ifname), "if%d", a->ifindex);
 	t->naddr++;
@@ -473,6 +481,103 @@ static void ifname_of(struct test *t, const struct sockaddr_storage *ss, char *o
 			return;
 		}
 	}
+}
+
+static int diag_if_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct inet_diag_msg *m = mnl_nlmsg_get_payload(nlh);
+
+	if (nlh->nlmsg_type == SOCK_DIAG_BY_FAMILY && nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(*m)))
+		*(int *)data = (int)m->id.idiag_if;
+	return 0;
+}
+
+static void to_prefix(const struct sockaddr_storage *ss, struct mc_prefix *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->family = ss->ss_family;
+	if (ss->ss_family == AF_INET) {
+		p->plen = 32;
+		memcpy(p->a.raw, &((const struct sockaddr_in *)ss)->sin_addr, 4);
+	} else {
+		p->plen = 128;
+		memcpy(p->a.raw, &((const struct sockaddr_in6 *)ss)->sin6_addr, 16);
+	}
+}
+
+/*
+ * The device a subflow leaves by: the one its socket is bound to (the kernel
+ * binds the subflows of an endpoint with dev), else the route's to its peer
+ * (a passive subflow), else the device of its local address. Once per subflow.
+ */
+static void subflow_ifname(struct test *t, const struct sockaddr_storage *local,
+			   const struct sockaddr_storage *remote, char *out)
+{
+	char buf[NL_REQ_BUF];
+	struct mc_err e = { 0 };
+	struct nlmsghdr *nlh;
+	struct inet_diag_req_v2 *req;
+	struct nl nl;
+	int ifindex = 0;
+
+	if (local->ss_family != AF_INET && local->ss_family != AF_INET6) {
+		ifname_of(t, local, out);
+		return;
+	}
+	if (!nl_open(&nl, NETLINK_SOCK_DIAG, &e)) {
+		nlh = nl_msg_start(buf, SOCK_DIAG_BY_FAMILY, 0);
+		req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+		req->sdiag_family = (uint8_t)local->ss_family;
+		req->sdiag_protocol = IPPROTO_TCP;
+		req->idiag_states = ~0U;
+		req->id.idiag_cookie[0] = req->id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+		if (local->ss_family == AF_INET) {
+			const struct sockaddr_in *l = (const void *)local,
+						 *r = (const void *)remote;
+
+			req->id.idiag_sport = l->sin_port;
+			req->id.idiag_dport = r->sin_port;
+			memcpy(req->id.idiag_src, &l->sin_addr, 4);
+			memcpy(req->id.idiag_dst, &r->sin_addr, 4);
+		} else {
+			const struct sockaddr_in6 *l = (const void *)local,
+						  *r = (const void *)remote;
+
+			req->id.idiag_sport = l->sin6_port;
+			req->id.idiag_dport = r->sin6_port;
+			memcpy(req->id.idiag_src, &l->sin6_addr, 16);
+			memcpy(req->id.idiag_dst, &r->sin6_addr, 16);
+		}
+		/*
+		 * A socket bound to a device is found only by a lookup on that device:
+		 * try unbound first, then each device with an address.
+		 */
+		if (!t->addrs_loaded)
+			load_addrs(t);
+		for (int i = -1; i < t->naddr; i++) {
+			if (i >= 0 && (t->addrs[i].ifindex <= 0 ||
+				       (i > 0 && t->addrs[i].ifindex == t->addrs[i - 1].ifindex)))
+				continue;
+			req->id.idiag_if = i < 0 ? 0 : (uint32_t)t->addrs[i].ifindex;
+			mc_err_clear(&e);
+			if (!nl_talk(&nl, nlh, diag_if_cb, &ifindex, &e))
+				break;
+		}
+		nl_close(&nl);
+	}
+	if (!ifindex && !nl_open(&nl, NETLINK_ROUTE, &e)) {
+		struct mc_prefix src, dst;
+		struct rt_route r;
+
+		to_prefix(local, &src);
+		to_prefix(remote, &dst);
+		if (!rt_route_get(&nl, &src, &dst, &r, &e))
+			ifindex = r.oif;
+		nl_close(&nl);
+	}
+	if (ifindex > 0 && if_indextoname((unsigned int)ifindex, out))
+		return;
+	ifname_of(t, local, out);
 }
 
 /* ---- per-subflow sampling ---- */
@@ -532,7 +637,7 @@ static void sample(struct test *t, struct stream *s)
 			tr->id = c->id;
 			tr->local = c->local;
 			tr->remote = c->remote;
-			ifname_of(t, &c->local, tr->ifname);
+			subflow_ifname(t, &c->local, &c->remote, tr->ifname);
 			/* Present at the start: count from here; born later: from 0. */
 			tr->base = t->first_sample ? v : 0;
 			tr->prev = tr->base;
@@ -633,8 +738,9 @@ static void interval(struct test *t, uint64_t now, bool last)
 
 /* ---- the data phase ---- */
 
-static int data_send(struct test *t, struct stream *s, uint64_t limit)
+static int data_send(struct test *t, struct stream *s)
 {
+	uint64_t limit = s->limit;
 	size_t len = t->p.len;
 	int budget = 64; /* then let the loop look at the timer and the control */
 
@@ -642,7 +748,7 @@ static int data_send(struct test *t, struct stream *s, uint64_t limit)
 		size_t off = (size_t)(s->bytes % PATTERN_P), want = len;
 		ssize_t n;
 
-		if (limit && s->bytes + want > limit) {
+		if (s->limited && s->bytes + want > limit) {
 			if (s->bytes >= limit)
 				return 1;
 			want = (size_t)(limit - s->bytes);
@@ -778,7 +884,6 @@ static int data_phase(struct test *t, struct mc_err *e)
 {
 	struct itimerspec its = { 0 };
 	struct epoll_event ev[16];
-	uint64_t per_stream_limit = 0;
 	int ret = 0;
 
 	t->t0 = t->t_prev = now_ns();
@@ -798,15 +903,23 @@ static int data_phase(struct test *t, struct mc_err *e)
 		sample(t, s);
 		t->first_sample = false;
 	}
-	if (t->client && (t->p.bytes || t->p.blocks)) {
+	/* -n / -k: whichever side sends stops at its streams' share (iperf3 does too). */
+	if (t->p.bytes || t->p.blocks) {
 		int ns = 0;
 
 		for (int i = 0; i < t->n; i++)
 			ns += t->st[i].sender;
 		if (ns) {
 			uint64_t want = t->p.bytes ? t->p.bytes : t->p.blocks * t->p.len;
+			int k = 0;
 
-			per_stream_limit = (want + (uint64_t)ns - 1) / (uint64_t)ns;
+			/* Exactly want in all: the first streams take the remainder. */
+			for (int i = 0; i < t->n; i++)
+				if (t->st[i].sender) {
+					t->st[i].limited = true;
+					t->st[i].limit = want / (uint64_t)ns +
+							 ((uint64_t)k++ < want % (uint64_t)ns);
+				}
 		}
 	}
 	if (t->o->interval_us) {
@@ -899,8 +1012,7 @@ static int data_phase(struct test *t, struct mc_err *e)
 			} else if (tag >= 0 && tag < t->n) {
 				struct stream *s = &t->st[tag];
 
-				ret = s->sender ? data_send(t, s, per_stream_limit) :
-						  data_recv(t, s);
+				ret = s->sender ? data_send(t, s) : data_recv(t, s);
 				if (ret < 0)
 					return mc_err_set(e, ret, "stream %d: %s", s->id,
 							  s->sender ? "sending" : "receiving");
@@ -1046,7 +1158,50 @@ static int exchange_results(struct test *t, double secs, struct bench_results *m
 	return ret;
 }
 
-static void finish_summary(struct test *t, double secs, const struct bench_results *mine,
+static uint64_t absdiff(uint64_t a, uint64_t b)
+{
+	return a > b ? a - b : b - a;
+}
+
+static void verify_tally(struct test *t, const struct bench_results *mine, struct bench_verify *v)
+{
+	uint64_t out = 0, in = 0;
+	bool senders = false, receivers = false;
+
+	memset(v, 0, sizeof(*v));
+	if (!t->p.verify)
+		return;
+	for (int i = 0; i < t->n; i++) {
+		const struct stream *s = &t->st[i];
+
+		if (s->sender) {
+			senders = true;
+			out += s->bytes;
+			continue;
+		}
+		receivers = true;
+		for (int k = 0; t->have_peer && k < t->peer.nstreams; k++)
+			if (t->peer.streams[k].id == s->id)
+				in += t->peer.streams[k].bytes;
+	}
+	v->done = true;
+	if (senders) { /* checked by the peer */
+		if (t->have_peer && t->peer.has_verify) {
+			v->checked += t->peer.verified_bytes;
+			v->bad += t->peer.bad_bytes + absdiff(out, t->peer.verified_bytes);
+		} else {
+			v->bad += out; /* nobody checked them */
+		}
+	}
+	if (receivers) { /* checked here */
+		v->checked += mine->verified_bytes;
+		v->bad += mine->bad_bytes;
+		if (t->have_peer)
+			v->bad += absdiff(in, mine->verified_bytes);
+	}
+}
+
+static void finish_summary(struct test *t, double secs, const struct bench_verify *v,
 			   struct bench_summary *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -1057,44 +1212,18 @@ static void finish_summary(struct test *t, double secs, const struct bench_resul
 		s->protocol = t->st[0].protocol;
 		s->fallback = t->st[0].fallback;
 	}
-	for (int i = 0; i < t->n; i++) {
-		int alive = 0;
-
-		for (int k = 0; k < t->st[i].nsf; k++)
-			alive++;
-		if (alive > s->max_subflows)
-			s->max_subflows = alive;
-	}
+	for (int i = 0; i < t->n; i++)
+		if (t->st[i].nsf > s->max_subflows)
+			s->max_subflows = t->st[i].nsf;
 	if (t->have_peer) {
 		for (int i = 0; i < t->peer.nstreams; i++)
 			for (int k = 0; k < t->n; k++)
 				if (t->st[k].id == t->peer.streams[i].id && t->st[k].sender)
 					s->peer_bytes += t->peer.streams[i].bytes;
 	}
-	if (mine->has_verify) {
-		s->verify_done = true;
-		s->verified_bytes = mine->verified_bytes;
-		s->bad_bytes = mine->bad_bytes;
-	} else if (t->have_peer && t->peer.has_verify) {
-		s->verify_done = true;
-		s->verified_bytes = t->peer.verified_bytes;
-		s->bad_bytes = t->peer.bad_bytes;
-	}
-	if (s->verify_done) {
-		/* Bytes sent that never arrived (or arrived twice) are bad too. */
-		uint64_t sent = 0, got = s->verified_bytes;
-
-		for (int i = 0; i < t->n; i++)
-			if (t->st[i].sender)
-				sent += t->st[i].bytes;
-		if (t->have_peer)
-			for (int i = 0; i < t->peer.nstreams; i++)
-				for (int k = 0; k < t->n; k++)
-					if (t->st[k].id == t->peer.streams[i].id &&
-					    !t->st[k].sender)
-						sent += t->peer.streams[i].bytes;
-		s->bad_bytes += sent > got ? sent - got : got - sent;
-	}
+	s->verify_done = v->done;
+	s->verified_bytes = v->checked;
+	s->bad_bytes = v->bad;
 }
 
 static void test_init(struct test *t, const struct bench_opts *o, const struct bench_cb *cb,
@@ -1217,6 +1346,7 @@ int bench_client(const struct bench_opts *o, const struct bench_cb *cb, struct b
 {
 	struct test *t = calloc(1, sizeof(*t));
 	struct bench_results mine;
+	struct bench_verify vt;
 	struct bench_report fr;
 	char *json = NULL;
 	int ret, st, proto;
@@ -1296,10 +1426,11 @@ again:
 		case BS_DISPLAY_RESULTS:
 			ret = send_state(t, BS_IPERF_DONE, e);
 			build_report(t, &fr, t->t_prev, true);
+			verify_tally(t, &mine, &vt);
 			if (sum)
-				finish_summary(t, secs, &mine, sum);
+				finish_summary(t, secs, &vt, sum);
 			if (cb && cb->done)
-				cb->done(cb->arg, &fr, &mine, t->have_peer ? &t->peer : NULL);
+				cb->done(cb->arg, &fr, &mine, t->have_peer ? &t->peer : NULL, &vt);
 			goto out;
 		case BS_ACCESS_DENIED:
 			ret = mc_err_set(e, -EBUSY,
@@ -1465,6 +1596,7 @@ static int serve_test(int lfd, const struct bench_opts *o, const struct bench_cb
 {
 	struct test *t = calloc(1, sizeof(*t));
 	struct bench_results mine;
+	struct bench_verify vt;
 	struct bench_report fr;
 	char *json = NULL;
 	size_t jlen;
@@ -1539,8 +1671,9 @@ static int serve_test(int lfd, const struct bench_opts *o, const struct bench_cb
 	if (ret)
 		goto out;
 	build_report(t, &fr, t->t_prev, true);
+	verify_tally(t, &mine, &vt);
 	if (cb && cb->done)
-		cb->done(cb->arg, &fr, &mine, t->have_peer ? &t->peer : NULL);
+		cb->done(cb->arg, &fr, &mine, t->have_peer ? &t->peer : NULL, &vt);
 	/* IPERF_DONE, or the client just closes. */
 	if (!recv_state(t, (int)o->timeout_ms, &st, e) && st != BS_IPERF_DONE)
 		ret = mc_err_set(e, -EPROTO, "expected IPERF_DONE, got %s", bench_state_name(st));

@@ -50,6 +50,15 @@ struct ctx {
 	bool header_done;
 	struct jw w;
 	bool json_open;
+	/* -J's "start" waits for the streams ("connected") */
+	bool start_pending;
+	struct bench_params p;
+	struct sockaddr_storage remote;
+	int nconn;
+	struct {
+		int fd;
+		struct sockaddr_storage local, remote;
+	} conn[2 * BENCH_MAX_STREAMS];
 	/* plot data */
 	int npts;
 	double t[MAX_POINTS];
@@ -62,6 +71,8 @@ struct ctx {
 	int npaths;
 	bool verify_bad;
 };
+
+static void json_start(struct ctx *c);
 
 static const char *sa_host(const struct sockaddr_storage *ss, char *buf, size_t len)
 {
@@ -217,46 +228,50 @@ static void json_stream(struct jw *w, const struct bench_stream_report *s,
 static void json_interval(struct ctx *c, const struct bench_report *r)
 {
 	struct jw *w = &c->w;
-	uint64_t sb = 0;
-	uint32_t sre = 0;
-	bool sender = false;
 
-	jw_obj_open(w, NULL);
-	jw_arr_open(w, "streams");
-	for (int i = 0; i < r->nstreams; i++) {
-		const struct bench_stream_report *s = &r->streams[i];
+	json_start(c);
+	{
+		uint64_t sb = 0;
+		uint32_t sre = 0;
+		bool sender = false;
 
 		jw_obj_open(w, NULL);
-		json_stream(w, s, r, s->sender, s->bytes, s->retrans);
-		if (s->sender) {
-			jw_u64(w, "snd_cwnd", (uint64_t)s->snd_cwnd * s->snd_mss);
-			jw_u64(w, "rtt", s->rtt_us);
+		jw_arr_open(w, "streams");
+		for (int i = 0; i < r->nstreams; i++) {
+			const struct bench_stream_report *s = &r->streams[i];
+
+			jw_obj_open(w, NULL);
+			json_stream(w, s, r, s->sender, s->bytes, s->retrans);
+			if (s->sender) {
+				jw_u64(w, "snd_cwnd", (uint64_t)s->snd_cwnd * s->snd_mss);
+				jw_u64(w, "rtt", s->rtt_us);
+			}
+			jw_bool(w, "omitted", false);
+			jw_str(w, "protocol",
+			       s->protocol == IPPROTO_MPTCP ?
+				       (s->fallback ? "MPTCP (fell back to TCP)" : "MPTCP") :
+				       "TCP");
+			json_sf(w, s);
+			jw_obj_close(w);
+			sb += s->bytes;
+			sre += s->retrans;
+			sender |= s->sender;
 		}
+		jw_arr_close(w);
+		jw_obj_open(w, "sum");
+		jw_double(w, "start", r->start);
+		jw_double(w, "end", r->end);
+		jw_double(w, "seconds", r->end - r->start);
+		jw_u64(w, "bytes", sb);
+		jw_double(w, "bits_per_second",
+			  r->end > r->start ? (double)sb * 8 / (r->end - r->start) : 0);
+		if (sender)
+			jw_u64(w, "retransmits", sre);
 		jw_bool(w, "omitted", false);
-		jw_str(w, "protocol",
-		       s->protocol == IPPROTO_MPTCP ?
-			       (s->fallback ? "MPTCP (fell back to TCP)" : "MPTCP") :
-			       "TCP");
-		json_sf(w, s);
+		jw_bool(w, "sender", sender);
 		jw_obj_close(w);
-		sb += s->bytes;
-		sre += s->retrans;
-		sender |= s->sender;
+		jw_obj_close(w);
 	}
-	jw_arr_close(w);
-	jw_obj_open(w, "sum");
-	jw_double(w, "start", r->start);
-	jw_double(w, "end", r->end);
-	jw_double(w, "seconds", r->end - r->start);
-	jw_u64(w, "bytes", sb);
-	jw_double(w, "bits_per_second",
-		  r->end > r->start ? (double)sb * 8 / (r->end - r->start) : 0);
-	if (sender)
-		jw_u64(w, "retransmits", sre);
-	jw_bool(w, "omitted", false);
-	jw_bool(w, "sender", sender);
-	jw_obj_close(w);
-	jw_obj_close(w);
 }
 
 /* ---- plot ---- */
@@ -327,63 +342,84 @@ static int plot_write(struct ctx *c)
 
 /* ---- engine callbacks ---- */
 
+static void json_start(struct ctx *c)
+{
+	struct jw *w = &c->w;
+	const struct bench_params *p = &c->p;
+	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], sys[400], ts[64];
+	struct utsname u;
+	time_t now = time(NULL);
+
+	if (!c->start_pending)
+		return;
+	c->start_pending = false;
+	jw_obj_open(w, "start");
+	jw_arr_open(w, "connected");
+	for (int i = 0; i < c->nconn; i++) {
+		jw_obj_open(w, NULL);
+		jw_u64(w, "socket", (uint64_t)c->conn[i].fd);
+		jw_str(w, "local_host", sa_host(&c->conn[i].local, l, sizeof(l)));
+		jw_u64(w, "local_port", sa_port(&c->conn[i].local));
+		jw_str(w, "remote_host", sa_host(&c->conn[i].remote, r, sizeof(r)));
+		jw_u64(w, "remote_port", sa_port(&c->conn[i].remote));
+		jw_obj_close(w);
+	}
+	jw_arr_close(w);
+	jw_str(w, "version", "mptcpctl " MPTCPCTL_VERSION);
+	uname(&u);
+	snprintf(sys, sizeof(sys), "%s %s %s %s %s", u.sysname, u.nodename, u.release, u.version,
+		 u.machine);
+	jw_str(w, "system_info", sys);
+	jw_obj_open(w, "timestamp");
+	strftime(ts, sizeof(ts), "%a, %d %b %Y %H:%M:%S GMT", gmtime(&now));
+	jw_str(w, "time", ts);
+	jw_u64(w, "timesecs", (uint64_t)now);
+	jw_obj_close(w);
+	if (c->server) {
+		jw_obj_open(w, "accepted_connection");
+		jw_str(w, "host", sa_host(&c->remote, r, sizeof(r)));
+		jw_u64(w, "port", sa_port(&c->remote));
+	} else {
+		jw_obj_open(w, "connecting_to");
+		jw_str(w, "host", c->o.host);
+		jw_u64(w, "port", c->o.port);
+	}
+	jw_obj_close(w);
+	jw_obj_open(w, "test_start");
+	jw_str(w, "protocol", "TCP");
+	jw_u64(w, "num_streams", p->parallel);
+	jw_u64(w, "blksize", p->len);
+	jw_u64(w, "omit", p->omit);
+	jw_u64(w, "duration", p->time_s);
+	jw_u64(w, "bytes", p->bytes);
+	jw_u64(w, "blocks", p->blocks);
+	jw_u64(w, "reverse", p->reverse);
+	jw_u64(w, "bidir", p->bidir);
+	jw_bool(w, "verify", p->verify);
+	jw_str(w, "client_version", p->client_version);
+	jw_obj_close(w);
+	jw_obj_close(w); /* start */
+	jw_arr_open(w, "intervals");
+}
+
 static void on_connected(void *arg, const struct sockaddr_storage *local,
 			 const struct sockaddr_storage *remote, const struct bench_params *p)
 {
 	struct ctx *c = arg;
-	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN];
-	struct jw *w = &c->w;
+	char r[INET6_ADDRSTRLEN];
 
 	c->header_done = false;
+	c->p = *p;
+	c->remote = *remote;
+	c->nconn = 0;
 	if (c->json) {
-		struct utsname u;
-		char sys[400];
-		time_t now = time(NULL);
-		char ts[64];
-
-		jw_init(w, stdout, true);
+		jw_init(&c->w, stdout, true);
 		c->json_open = true;
-		jw_obj_open(w, NULL);
-		jw_obj_open(w, "start");
-		jw_arr_open(w, "connected");
-		jw_arr_close(w);
-		jw_str(w, "version", "mptcpctl " MPTCPCTL_VERSION);
-		uname(&u);
-		snprintf(sys, sizeof(sys), "%s %s %s %s %s", u.sysname, u.nodename, u.release,
-			 u.version, u.machine);
-		jw_str(w, "system_info", sys);
-		jw_obj_open(w, "timestamp");
-		strftime(ts, sizeof(ts), "%a, %d %b %Y %H:%M:%S GMT", gmtime(&now));
-		jw_str(w, "time", ts);
-		jw_u64(w, "timesecs", (uint64_t)now);
-		jw_obj_close(w);
-		if (c->server) {
-			jw_obj_open(w, "accepted_connection");
-			jw_str(w, "host", sa_host(remote, r, sizeof(r)));
-			jw_u64(w, "port", sa_port(remote));
-		} else {
-			jw_obj_open(w, "connecting_to");
-			jw_str(w, "host", c->o.host);
-			jw_u64(w, "port", c->o.port);
-		}
-		jw_obj_close(w);
-		jw_obj_open(w, "test_start");
-		jw_str(w, "protocol", "TCP");
-		jw_u64(w, "num_streams", p->parallel);
-		jw_u64(w, "blksize", p->len);
-		jw_u64(w, "omit", p->omit);
-		jw_u64(w, "duration", p->time_s);
-		jw_u64(w, "bytes", p->bytes);
-		jw_u64(w, "blocks", p->blocks);
-		jw_u64(w, "reverse", p->reverse);
-		jw_u64(w, "bidir", p->bidir);
-		jw_bool(w, "verify", p->verify);
-		jw_str(w, "client_version", p->client_version);
-		jw_obj_close(w);
-		jw_obj_close(w); /* start */
-		jw_arr_open(w, "intervals");
+		c->start_pending = true;
+		jw_obj_open(&c->w, NULL);
 		return;
 	}
+	(void)local;
 	if (c->quiet)
 		return;
 	if (c->server) {
@@ -393,8 +429,6 @@ static void on_connected(void *arg, const struct sockaddr_storage *local,
 		printf("Connecting to host %s, port %u%s\n", c->o.host, c->o.port,
 		       p->reverse ? "\nReverse mode, remote host is sending" : "");
 	}
-	(void)local;
-	(void)l;
 	fflush(stdout);
 }
 
@@ -404,6 +438,12 @@ static void on_stream(void *arg, int id, int fd, bool sender, const struct socka
 	struct ctx *c = arg;
 	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN];
 
+	if (c->nconn < 2 * BENCH_MAX_STREAMS) {
+		c->conn[c->nconn].fd = fd;
+		c->conn[c->nconn].local = *local;
+		c->conn[c->nconn].remote = *remote;
+		c->nconn++;
+	}
 	if (c->json || c->quiet)
 		return;
 	printf("[%3d] local %s port %u connected to %s port %u (%s, %s)\n", fd,
@@ -428,21 +468,27 @@ static void on_interval(void *arg, const struct bench_report *r)
 		print_interval_text(c, r);
 }
 
-static void paths_from(struct ctx *c, const struct bench_report *r)
+static bool main_dir(const struct ctx *c, const struct bench_stream_report *s);
+
+/* The subflows of the streams of one direction (0: the test's, 1: bidir's other), by interface. */
+static int paths_of(const struct ctx *c, const struct bench_report *r, int dir, struct path *out)
 {
-	c->npaths = 0;
-	for (int i = 0; i < r->nstreams; i++)
+	int n = 0;
+
+	for (int i = 0; i < r->nstreams; i++) {
+		if (main_dir(c, &r->streams[i]) != (dir == 0))
+			continue;
 		for (int k = 0; k < r->streams[i].nsf; k++) {
 			const struct bench_sf_report *f = &r->streams[i].sf[k];
 			struct path *p = NULL;
 
-			for (int j = 0; j < c->npaths && !p; j++)
-				if (!strcmp(c->paths[j].ifname, f->ifname))
-					p = &c->paths[j];
+			for (int j = 0; j < n && !p; j++)
+				if (!strcmp(out[j].ifname, f->ifname))
+					p = &out[j];
 			if (!p) {
-				if (c->npaths >= BENCH_MAX_SF)
+				if (n >= BENCH_MAX_SF)
 					continue;
-				p = &c->paths[c->npaths++];
+				p = &out[n++];
 				memset(p, 0, sizeof(*p));
 				memcpy(p->ifname, f->ifname, sizeof(p->ifname));
 				p->local = f->local;
@@ -454,60 +500,120 @@ static void paths_from(struct ctx *c, const struct bench_report *r)
 			p->bps += f->bps;
 			p->retrans += f->retrans;
 		}
+	}
+	return n;
 }
 
+static void json_paths(struct jw *w, const char *key, const struct path *ps, int n)
+{
+	char l[INET6_ADDRSTRLEN], rr[INET6_ADDRSTRLEN];
+	uint64_t psum = 0;
+
+	for (int k = 0; k < n; k++)
+		psum += ps[k].bytes;
+	jw_arr_open(w, key);
+	for (int k = 0; k < n; k++) {
+		const struct path *f = &ps[k];
+
+		jw_obj_open(w, NULL);
+		jw_str(w, "interface", f->ifname);
+		jw_u64(w, "subflows", (uint64_t)f->nsf);
+		jw_u64(w, "subflows_alive", (uint64_t)f->alive);
+		jw_str(w, "local_host", sa_host(&f->local, l, sizeof(l)));
+		jw_str(w, "remote_host", sa_host(&f->remote, rr, sizeof(rr)));
+		jw_u64(w, "bytes", f->bytes);
+		jw_double(w, "bits_per_second", f->bps);
+		jw_double(w, "share", psum ? (double)f->bytes / (double)psum : 0);
+		jw_u64(w, "retransmits", f->retrans);
+		jw_bool(w, "alive", f->alive > 0);
+		jw_obj_close(w);
+	}
+	jw_arr_close(w);
+}
+
+static void text_paths(const char *title, const struct path *ps, int n)
+{
+	char tb[32], rb[32];
+	uint64_t psum = 0;
+
+	if (n == 0 || (n == 1 && ps[0].nsf == 1))
+		return;
+	for (int k = 0; k < n; k++)
+		psum += ps[k].bytes;
+	printf("%s:\n", title);
+	for (int k = 0; k < n; k++) {
+		const struct path *f = &ps[k];
+
+		printf("      %-6s %d subflow%s %11s  %14s  %5.1f%%  retr %u%s\n", f->ifname,
+		       f->nsf, f->nsf == 1 ? " " : "s",
+		       iperf_fmt((double)f->bytes, true, tb, sizeof(tb)),
+		       iperf_fmt(f->bps, false, rb, sizeof(rb)),
+		       psum ? 100.0 * (double)f->bytes / (double)psum : 0, f->retrans,
+		       f->alive ? "" : "  (no subflow left at the end)");
+	}
+}
+
+static bool main_dir(const struct ctx *c, const struct bench_stream_report *s)
+{
+	/* The test's direction (client to server, or back with reverse); bidir's other one. */
+	return c->server ? s->sender == c->p.reverse : s->sender != c->p.reverse;
+}
+
+struct dirsum {
+	int n;
+	uint64_t sent, rcvd;
+	int64_t retr;
+};
+
 static void on_done(void *arg, const struct bench_report *r, const struct bench_results *mine,
-		    const struct bench_results *peer)
+		    const struct bench_results *peer, const struct bench_verify *v)
 {
 	struct ctx *c = arg;
 	char tb[32], rb[32], l[INET6_ADDRSTRLEN], rr[INET6_ADDRSTRLEN];
 	double secs = r->end - r->start;
-	uint64_t sent = 0, rcvd = 0;
-	int64_t retr = 0;
-	bool verify = false;
-	uint64_t vbytes = 0, vbad = 0;
+	struct dirsum d[2] = { 0 };
+	uint64_t sent, rcvd, vbytes = v->checked, vbad = v->bad;
+	int64_t retr;
+	bool verify = v->done;
+	struct path back[BENCH_MAX_SF];
+	int nback;
 
-	paths_from(c, r);
+	c->npaths = paths_of(c, r, 0, c->paths);
+	nback = paths_of(c, r, 1, back);
 	/* Sent and received of each stream: ours, and the peer's count of the same stream. */
 	for (int i = 0; i < r->nstreams; i++) {
 		const struct bench_stream_report *s = &r->streams[i];
+		struct dirsum *ds = &d[main_dir(c, s) ? 0 : 1];
 		uint64_t other = 0;
 
+		ds->n++;
 		for (int k = 0; peer && k < peer->nstreams; k++)
 			if (peer->streams[k].id == s->id)
 				other = peer->streams[k].bytes;
 		if (s->sender) {
-			sent += s->bytes;
-			rcvd += other;
-			retr += s->retrans;
+			ds->sent += s->bytes;
+			ds->rcvd += other;
+			ds->retr += s->retrans;
 		} else {
-			rcvd += s->bytes;
-			sent += other;
+			ds->rcvd += s->bytes;
+			ds->sent += other;
 			for (int k = 0; peer && k < peer->nstreams; k++)
 				if (peer->streams[k].id == s->id &&
 				    peer->streams[k].retransmits > 0)
-					retr += peer->streams[k].retransmits;
+					ds->retr += peer->streams[k].retransmits;
 		}
 	}
-	if (mine->has_verify) {
-		verify = true;
-		vbytes = mine->verified_bytes;
-		vbad = mine->bad_bytes;
-	} else if (peer && peer->has_verify) {
-		verify = true;
-		vbytes = peer->verified_bytes;
-		vbad = peer->bad_bytes;
-	}
-	if (verify && sent != vbytes)
-		vbad += sent > vbytes ? sent - vbytes : vbytes - sent;
+	sent = d[0].sent;
+	rcvd = d[0].rcvd;
+	retr = d[0].retr;
 	c->verify_bad = verify && vbad;
 	c->sum_bps = secs > 0 ? (double)rcvd * 8 / secs : 0;
 	plot_add(c, r), c->npts--; /* not a point: keeps names in first-seen order */
 
 	if (c->json) {
 		struct jw *w = &c->w;
-		uint64_t psum = 0;
 
+		json_start(c);
 		jw_arr_close(w); /* intervals */
 		jw_obj_open(w, "end");
 		jw_arr_open(w, "streams");
@@ -550,6 +656,27 @@ static void on_done(void *arg, const struct bench_report *r, const struct bench_
 		jw_double(w, "bits_per_second", c->sum_bps);
 		jw_bool(w, "sender", false);
 		jw_obj_close(w);
+		if (d[1].n) { /* bidir: the other direction, as iperf3 names it */
+			jw_obj_open(w, "sum_sent_bidir_reverse");
+			jw_double(w, "start", 0);
+			jw_double(w, "end", secs);
+			jw_double(w, "seconds", secs);
+			jw_u64(w, "bytes", d[1].sent);
+			jw_double(w, "bits_per_second",
+				  secs > 0 ? (double)d[1].sent * 8 / secs : 0);
+			jw_i64(w, "retransmits", d[1].retr);
+			jw_bool(w, "sender", true);
+			jw_obj_close(w);
+			jw_obj_open(w, "sum_received_bidir_reverse");
+			jw_double(w, "start", 0);
+			jw_double(w, "end", secs);
+			jw_double(w, "seconds", secs);
+			jw_u64(w, "bytes", d[1].rcvd);
+			jw_double(w, "bits_per_second",
+				  secs > 0 ? (double)d[1].rcvd * 8 / secs : 0);
+			jw_bool(w, "sender", false);
+			jw_obj_close(w);
+		}
 		jw_obj_open(w, "cpu_utilization_percent");
 		jw_double(w, "host_total", mine->cpu_total);
 		jw_double(w, "host_user", mine->cpu_user);
@@ -563,26 +690,9 @@ static void on_done(void *arg, const struct bench_report *r, const struct bench_
 		jw_str(w, "sender_tcp_congestion", mine->congestion);
 		if (peer)
 			jw_str(w, "receiver_tcp_congestion", peer->congestion);
-		for (int k = 0; k < c->npaths; k++)
-			psum += c->paths[k].bytes;
-		jw_arr_open(w, "paths");
-		for (int k = 0; k < c->npaths; k++) {
-			const struct path *f = &c->paths[k];
-
-			jw_obj_open(w, NULL);
-			jw_str(w, "interface", f->ifname);
-			jw_u64(w, "subflows", (uint64_t)f->nsf);
-			jw_u64(w, "subflows_alive", (uint64_t)f->alive);
-			jw_str(w, "local_host", sa_host(&f->local, l, sizeof(l)));
-			jw_str(w, "remote_host", sa_host(&f->remote, rr, sizeof(rr)));
-			jw_u64(w, "bytes", f->bytes);
-			jw_double(w, "bits_per_second", f->bps);
-			jw_double(w, "share", psum ? (double)f->bytes / (double)psum : 0);
-			jw_u64(w, "retransmits", f->retrans);
-			jw_bool(w, "alive", f->alive > 0);
-			jw_obj_close(w);
-		}
-		jw_arr_close(w);
+		json_paths(w, "paths", c->paths, c->npaths);
+		if (nback)
+			json_paths(w, "paths_bidir_reverse", back, nback);
 		if (verify) {
 			jw_obj_open(w, "verify");
 			jw_u64(w, "checked_bytes", vbytes);
@@ -625,13 +735,20 @@ static void on_done(void *arg, const struct bench_report *r, const struct bench_
 		       iperf_fmt((double)(s->sender ? other : s->bytes) * 8 / secs, false, rb,
 				 sizeof(rb)));
 	}
-	if (r->nstreams > 1) {
-		printf("[SUM] %6.2f-%-6.2f sec  %11s  %14s  %4lld             sender\n", 0.0, secs,
-		       iperf_fmt((double)sent, true, tb, sizeof(tb)),
-		       iperf_fmt((double)sent * 8 / secs, false, rb, sizeof(rb)), (long long)retr);
-		printf("[SUM] %6.2f-%-6.2f sec  %11s  %14s                  receiver\n", 0.0, secs,
-		       iperf_fmt((double)rcvd, true, tb, sizeof(tb)),
-		       iperf_fmt((double)rcvd * 8 / secs, false, rb, sizeof(rb)));
+	for (int k = 0; k < 2; k++) {
+		const char *tag = !d[1].n ? "[SUM]" : k == 0 ? "[SUM][main]" : "[SUM][back]";
+
+		if (d[k].n < 2 && !d[1].n)
+			continue;
+		if (!d[k].n)
+			continue;
+		printf("%s %6.2f-%-6.2f sec  %11s  %14s  %4lld             sender\n", tag, 0.0,
+		       secs, iperf_fmt((double)d[k].sent, true, tb, sizeof(tb)),
+		       iperf_fmt((double)d[k].sent * 8 / secs, false, rb, sizeof(rb)),
+		       (long long)d[k].retr);
+		printf("%s %6.2f-%-6.2f sec  %11s  %14s                  receiver\n", tag, 0.0,
+		       secs, iperf_fmt((double)d[k].rcvd, true, tb, sizeof(tb)),
+		       iperf_fmt((double)d[k].rcvd * 8 / secs, false, rb, sizeof(rb)));
 	}
 	for (int i = 0; i < r->nstreams; i++) {
 		const struct bench_stream_report *s = &r->streams[i];
@@ -662,23 +779,9 @@ static void on_done(void *arg, const struct bench_report *r, const struct bench_
 			       f->alive ? "" : "  (closed during the test)");
 		}
 	}
-	if (c->npaths > 1 || (c->npaths == 1 && c->paths[0].nsf > 1)) {
-		uint64_t psum = 0;
-
-		for (int k = 0; k < c->npaths; k++)
-			psum += c->paths[k].bytes;
-		printf("Paths (by interface):\n");
-		for (int k = 0; k < c->npaths; k++) {
-			const struct path *f = &c->paths[k];
-
-			printf("      %-6s %d subflow%s %11s  %14s  %5.1f%%  retr %u%s\n",
-			       f->ifname, f->nsf, f->nsf == 1 ? " " : "s",
-			       iperf_fmt((double)f->bytes, true, tb, sizeof(tb)),
-			       iperf_fmt(f->bps, false, rb, sizeof(rb)),
-			       psum ? 100.0 * (double)f->bytes / (double)psum : 0, f->retrans,
-			       f->alive ? "" : "  (no subflow left at the end)");
-		}
-	}
+	text_paths(nback ? "Paths (by interface), the test's direction" : "Paths (by interface)",
+		   c->paths, c->npaths);
+	text_paths("Paths (by interface), the other direction", back, nback);
 	if (verify) {
 		const char *vb = iperf_fmt((double)vbytes, true, tb, sizeof(tb));
 
@@ -696,6 +799,7 @@ static void on_client_error(void *arg, const struct sockaddr_storage *peer, cons
 
 	mc_err_str(e, msg, sizeof(msg));
 	if (c->json && c->json_open) {
+		json_start(c);
 		jw_arr_close(&c->w);
 		jw_str(&c->w, "error", msg);
 		jw_obj_close(&c->w);
@@ -912,6 +1016,7 @@ static int run_one(struct ctx *c, struct bench_summary *s)
 		if (c->json && c->json_open) {
 			char msg[900];
 
+			json_start(c);
 			jw_arr_close(&c->w);
 			jw_str(&c->w, "error", mc_err_str(&e, msg, sizeof(msg)));
 			jw_obj_close(&c->w);

@@ -307,7 +307,7 @@ int mc_conns_load(struct mc_conns *cs, bool listeners, struct mc_err *e)
 	}
 	/* Only an IPv6 MPTCP socket can have IPv6 subflows: skip that walk otherwise. */
 	for (size_t i = 0; i < msk.n; i++)
-		any_v6 |= msk.v[i].family == AF_INET6 && msk.v[i].state != TCP_LISTEN;
+		any_v6 |= msk.v[i].sock_family == AF_INET6 && msk.v[i].state != TCP_LISTEN;
 	if (!ret && any_v6)
 		ret = diag_dump(&nl, AF_INET6, IPPROTO_TCP, NOT_LISTEN, vec_push, &t.v, e);
 	nl_close(&nl);
@@ -471,6 +471,28 @@ int mc_conns_ifnames(struct mc_conns *cs, struct mc_err *e)
 			if (n)
 				snprintf(cs->v[i].subs[k].ifname, IF_NAMESIZE, "%s", n);
 		}
+	/*
+	 * An unbound subflow of a connection with joins (a passive one, on the
+	 * server) leaves by its route to the peer, which is not always the
+	 * device of its local address (10.0.0.2 -> 192.168.0.1 goes out eno2).
+	 * Single-subflow connections keep the cheap answer below.
+	 */
+	for (size_t i = 0; !ret && i < cs->n; i++) {
+		if (cs->v[i].nsub < 2)
+			continue;
+		for (int k = 0; k < cs->v[i].nsub; k++) {
+			struct mc_subflow *sf = &cs->v[i].subs[k];
+			struct mc_err re = { 0 };
+			struct rt_route r;
+			const char *n;
+
+			if (sf->ifname[0] || rt_route_get(&nl, &sf->s.src, &sf->s.dst, &r, &re))
+				continue;
+			n = ifname_of(c, r.oif);
+			if (n)
+				snprintf(sf->ifname, IF_NAMESIZE, "%s", n);
+		}
+	}
 	if (!ret)
 		ret = rt_addr_dump(&nl, AF_UNSPEC, addr_cb, c, e);
 	nl_close(&nl);

@@ -123,10 +123,17 @@ int diag_sock_parse(const struct nlmsghdr *nlh, int protocol, struct diag_sock *
 	if (nl_attr_parse(nlh, sizeof(*m), tb, INET_DIAG_MAX))
 		return -EBADMSG;
 	s->protocol = protocol;
-	s->family = m->idiag_family;
+	s->family = s->sock_family = m->idiag_family;
 	s->state = m->idiag_state;
 	put_addr(&s->src, s->family, m->id.idiag_src);
 	put_addr(&s->dst, s->family, m->id.idiag_dst);
+	/* An IPv4 peer of a dual-stack socket: shown (and looked up) as the IPv4 it is. */
+	if (s->family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&s->src.a.v6) &&
+	    IN6_IS_ADDR_V4MAPPED(&s->dst.a.v6)) {
+		s->family = AF_INET;
+		put_addr(&s->src, AF_INET, &m->id.idiag_src[3]);
+		put_addr(&s->dst, AF_INET, &m->id.idiag_dst[3]);
+	}
 	s->sport = ntohs(m->id.idiag_sport);
 	s->dport = ntohs(m->id.idiag_dport);
 	s->ifindex = (int)m->id.idiag_if;

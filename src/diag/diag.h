@@ -27,7 +27,8 @@ struct diag_tcp {
 
 struct diag_sock {
 	int protocol; /* IPPROTO_TCP or IPPROTO_MPTCP: which dump it came from */
-	int family;
+	int family; /* of the addresses: AF_INET for an IPv4 peer of a dual-stack socket */
+	int sock_family; /* of the socket: which dump it is in */
 	uint8_t state; /* TCP_ESTABLISHED, ... */
 	struct mc_prefix src, dst;
 	uint16_t sport, dport;
