@@ -387,6 +387,91 @@ alive "ACCESS_DENIED"
 kill "$HSRV"
 ok "a second client during a test gets ACCESS_DENIED (-1; ours and iperf3 say busy, exit 1); the test completes; one server pid throughout"
 
+# ---- 7. a crossing subflow: each side names the interface it really leaves by
+# A client subflow endpoint on eno2 makes the kernel also join 192.168.0.1 ->
+# 10.0.0.2; bound to eno2 on the client, routed out eno2 by the server. Both
+# ends must put it on eno2 (not on the interface of its local address), and so
+# must status on the server, where the peers of the dual-stack socket are IPv4.
+ip -n "$C" mptcp endpoint flush # the implicit endpoint of the earlier joins holds the address
+ip -n "$C" mptcp endpoint add 192.168.0.1 dev eno2 subflow id 5
+ip -n "$C" mptcp limits set subflows 3 add_addr_accepted 2
+ip -n "$S" mptcp limits set subflows 3 add_addr_accepted 2
+srv_once 5261 x
+TX0=$(tx "$C")
+cli 10.0.0.2 port 5261 time 3 -J >"$TMP/x.cli" 2>"$TMP/x.err" &
+CLI=$!
+sleep 1.5
+ip netns exec "$S" "$MPTCPCTL" -j status port 5261 >"$TMP/x.status" ||
+	fail "status on the server: exit $?"
+wait $CLI || fail "crossing: exit $?: $(cat "$TMP/x.err")"
+wait_srv x
+TX1=$(tx "$C")
+pycheck "$TMP/x.cli" "$TMP/x.srv" "$TMP/x.status" "$TX0" "$TX1" <<'PY' || fail "crossing subflow: $(cat "$TMP/x.cli")"
+c, s = doc(sys.argv[1]), doc(sys.argv[2])
+st = json.load(open(sys.argv[3]))
+tx0, tx1 = [list(map(int, a.split())) for a in sys.argv[4:6]]
+for d, side in ((c, "cli"), (s, "srv")):
+    sfs = d["end"]["streams"][0]["subflows"]
+    assert len(sfs) == 3, (side, sfs)
+    for f in sfs:
+        want = "eno1" if {f["local_host"], f["remote_host"]} == {"10.0.0.1", "10.0.0.2"} else "eno2"
+        assert f["interface"] == want, (side, f)
+    p = paths(d)
+    assert p["eno1"]["subflows"] == 1 and p["eno2"]["subflows"] == 2, (side, p)
+    assert 0.40 <= p["eno1"]["share"] <= 0.60, (side, p)
+# the witness: the client's tx counter of each interface carried its path's bytes
+p = paths(c)
+for k, name in enumerate(("eno1", "eno2")):
+    sent = tx1[k] - tx0[k]
+    assert p[name]["bytes"] <= sent <= 1.10 * p[name]["bytes"] + 2e6, (name, sent, p[name])
+# status on the server: IPv4 addresses, the crossing subflow on eno2
+# the data connection (the control connection has subflows too)
+data = max(st["connections"], key=lambda x: x["bytes_received"])
+assert len(data["subflows"]) == 3, data
+for f in data["subflows"]:
+    assert ":" not in f["local"] and ":" not in f["remote"], f
+    want = "eno1" if {f["local"], f["remote"]} == {"10.0.0.1", "10.0.0.2"} else "eno2"
+    assert f["interface"] == want, f
+print(f"# crossing: eno1 {p['eno1']['share']:.3f}, eno2 {p['eno2']['share']:.3f} (2 subflows), both ends and status agree")
+PY
+ok "a crossing subflow 192.168.0.1 -> 10.0.0.2 is on eno2 at both ends and in status; the split matches the tx counters"
+
+# verify both ways at once (bidir) and -n with a sending server, exact counts
+srv_once 5262 vb
+cli 10.0.0.2 port 5262 verify bidir time 2 -J >"$TMP/vb.cli" || fail "verify bidir: exit $?: $(cat "$TMP/vb.cli")"
+wait_srv vb
+srv_once 5263 nr
+cli 10.0.0.2 port 5263 bytes 50M reverse -J >"$TMP/nr.cli" || fail "bytes reverse: exit $?"
+wait_srv nr
+pycheck "$TMP/vb.cli" "$TMP/vb.srv" "$TMP/nr.cli" <<'PY' || fail "bidir verify / bytes reverse"
+c, s, n = doc(sys.argv[1]), doc(sys.argv[2]), doc(sys.argv[3])
+for d in (c, s):
+    e = d["end"]
+    v = e["verify"]
+    both = e["sum_received"]["bytes"] + e["sum_received_bidir_reverse"]["bytes"]
+    assert v["ok"] is True and v["bad_bytes"] == 0 and v["checked_bytes"] == both > 0, e
+    assert e["sum_sent"]["bytes"] == e["sum_received"]["bytes"], e
+    assert e["sum_sent_bidir_reverse"]["bytes"] == e["sum_received_bidir_reverse"]["bytes"], e
+    assert "paths_bidir_reverse" in e, e.keys()
+assert n["end"]["sum_sent"]["bytes"] == n["end"]["sum_received"]["bytes"] == 50 * 2**20, n["end"]
+PY
+ok "verify bidir: both directions checked, 0 bad; bytes 50M reverse: exactly 52428800 sent and received"
+ip -n "$C" mptcp endpoint flush
+ip -n "$C" mptcp limits set subflows 2 add_addr_accepted 2
+
+# The pre-6.5 path (MPTCP_TCPINFO + MPTCP_SUBFLOW_ADDRS), forced: the same answers.
+srv_once 5264 sp
+ip netns exec "$C" env MPTCPCTL_SFINFO=split timeout 30 "${B[@]}" client 10.0.0.2 port 5264 \
+	time 2 -J >"$TMP/sp.cli" || fail "MPTCPCTL_SFINFO=split: exit $?"
+wait_srv sp
+pycheck "$TMP/sp.cli" <<'PY' || fail "split sfinfo: $(cat "$TMP/sp.cli")"
+c = doc(sys.argv[1])
+p = two_paths(c, "cli")
+assert all(0.40 <= x["share"] <= 0.60 and x["bytes"] > 50e6 for x in p.values()), p
+PY
+ok "MPTCPCTL_SFINFO=split (the pre-6.5 getsockopts): the same two paths at ~50 %"
+ip -n "$S" mptcp limits set subflows 2 add_addr_accepted 2
+
 # ---- 4. verify across a cut of path 1 (last: the lab keeps path 1 down)
 srv_once 5251 cut
 cli 10.0.0.2 port 5251 verify time 5 -J >"$TMP/cut.cli" 2>"$TMP/cut.err" &
