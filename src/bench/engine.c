@@ -5,13 +5,12 @@
  * caller's callbacks; nothing here prints.
  *
  * Data path (measured on 2 x 10 Gbit/s MPTCP, see README): 128 KiB writes
- * beat 32 KiB..4 MiB; the receiver discards with MSG_TRUNC unless it
- * verifies (15-20 % less CPU on the receiving side); sendfile() was slower
- * than copying on MPTCP (11.9 vs 16.5 Gbit/s), so "zerocopy" uses
- * sendfile() only on plain TCP streams, and only when asked: over unshaped
- * veth it lost there too (TCP 14.1-15.2 vs 17.8-18.1 Gbit/s, 12-13 vs 15.3-
- * 15.6 Gbit/s per busy CPU-second), so copying stays the default. MSG_ZEROCOPY
- * made no difference on MPTCP (16.0 vs 16.5 Gbit/s) and is not used.
+ * beat 32 KiB..4 MiB, at most 4 of them per wakeup (see data_send()); the receiver discards with
+ * MSG_TRUNC unless it verifies (15-20 % less CPU on the receiving side); sendfile() was slower than
+ * copying on MPTCP (11.9 vs 16.5 Gbit/s), so "zerocopy" uses sendfile() only on plain TCP streams,
+ * and only when asked: over unshaped veth it lost there too (TCP 14.1-15.2 vs 17.8-18.1 Gbit/s,
+ * 12-13 vs 15.3- 15.6 Gbit/s per busy CPU-second), so copying stays the default. MSG_ZEROCOPY made
+ * no difference on MPTCP (16.0 vs 16.5 Gbit/s) and is not used.
  *
  * Verify: the byte at stream offset o is pattern[o mod P], P = 65521 (prime,
  * so no block size aligns with it), pattern from a fixed xorshift; sender and
@@ -742,7 +741,12 @@ static int data_send(struct test *t, struct stream *s)
 {
 	uint64_t limit = s->limit;
 	size_t len = t->p.len;
-	int budget = 64; /* then let the loop look at the timer and the control */
+	/*
+	 * At most 4 writes (512 KiB) per wakeup, then back to epoll: writing until
+	 * EAGAIN (64 writes) made unshaped 2-subflow MPTCP transfers stall to
+	 * ~0.3 Gbit/s in about half of the runs on 6.18 (10 runs at 1 or 4: none).
+	 */
+	int budget = 4;
 
 	while (budget-- > 0) {
 		/* Only verify needs the pattern's phase; otherwise the aligned start is faster. */
