@@ -16,20 +16,22 @@ M=$MPTCPCTL
 name="bb$$"
 trap '"$M" lab down "$name" >/dev/null 2>&1 || true; pkill -f "iperf3 -s -1 -p 5399" 2>/dev/null || true' EXIT
 
-lab() { # rates
+lab() { # rates config: setup (both hosts, as a user would) | announce
 	"$M" lab down "$name" >/dev/null 2>&1 || true
 	if [ "$1" = unshaped ]; then
 		"$M" lab up name "$name" >/dev/null
 	else
 		"$M" lab up name "$name" rate "$1" >/dev/null
 	fi
-	# One subflow per link: the server announces its addresses (setup role
-	# server), the client accepts them. (With the client's subflow endpoints of
-	# setup role client the kernel adds a third subflow 192.168.0.1 -> 10.0.0.2
-	# that shares eno2: about 5 % less at 2 x 10gbit, where the sender's CPU is
-	# the limit, for both tools.)
 	"$M" -n "$name-srv" setup role server eno1 eno2 >/dev/null
-	ip -n "$name-cli" mptcp limits set subflows 2 add_addr_accepted 2
+	if [ "$2" = setup ]; then
+		# The client's subflow endpoints: the kernel also joins 192.168.0.1 ->
+		# 10.0.0.2, a third subflow that shares eno2 with 192.168.0.1 -> 192.168.0.2.
+		"$M" -n "$name-cli" setup role client eno1 eno2 >/dev/null
+	else
+		# announce: the server announces, the client accepts: one subflow per link.
+		ip -n "$name-cli" mptcp limits set subflows 2 add_addr_accepted 2
+	fi
 }
 wait_port() {
 	for _ in $(seq 200); do
@@ -71,43 +73,45 @@ one() {
 
 row() { printf '| %s | %s | %s | %s | %s |\n' "$@"; }
 
-# 1. The seed scenario.
-lab 10gbit
-t_ours=() t_ip=() m_ours=() m_ip=()
-for _ in $(seq "$runs"); do
-	t_ours+=("$(one ours tcp 10.0.0.2 | cut -d' ' -f1)")
-	t_ip+=("$(one iperf3 tcp 10.0.0.2 | cut -d' ' -f1)")
-	m_ours+=("$(one ours mptcp 10.0.0.2 | cut -d' ' -f1)")
-	m_ip+=("$(one iperf3 mptcp 10.0.0.2 | cut -d' ' -f1)")
+# 1. The seed scenario, with both configurations.
+for conf in announce setup; do
+	lab 10gbit "$conf"
+	t_ours=() t_ip=() m_ours=() m_ip=()
+	for _ in $(seq "$runs"); do
+		t_ours+=("$(one ours tcp 10.0.0.2 | cut -d' ' -f1)")
+		t_ip+=("$(one iperf3 tcp 10.0.0.2 | cut -d' ' -f1)")
+		m_ours+=("$(one ours mptcp 10.0.0.2 | cut -d' ' -f1)")
+		m_ip+=("$(one iperf3 mptcp 10.0.0.2 | cut -d' ' -f1)")
+	done
+	to=$(median "${t_ours[@]}") ti=$(median "${t_ip[@]}") mo=$(median "${m_ours[@]}") mi=$(median "${m_ip[@]}")
+	row "2 x 10gbit (the seed, $conf), MPTCP goodput (median of $runs)" "mptcpize run iperf3 3.12" \
+		"$(printf '%.2f Gbit/s' "$mi")" "$(printf '%.2f Gbit/s' "$mo")" "$(python3 -c "print(f'{$mo/$mi:.3f}')")"
+	row "2 x 10gbit ($conf), MPTCP vs twice single-path TCP" "2 x iperf3 TCP over path 1" \
+		"$(printf '%.2f Gbit/s' "$(python3 -c "print(2*$ti)")")" "$(printf '%.2f Gbit/s' "$mo")" \
+		"$(python3 -c "print(f'{$mo/(2*$ti):.3f}')")"
 done
-to=$(median "${t_ours[@]}") ti=$(median "${t_ip[@]}") mo=$(median "${m_ours[@]}") mi=$(median "${m_ip[@]}")
-row "2 x 10gbit (the seed), MPTCP goodput (median of $runs)" "mptcpize run iperf3 3.12" \
-	"$(printf '%.2f Gbit/s' "$mi")" "$(printf '%.2f Gbit/s' "$mo")" "$(python3 -c "print(f'{$mo/$mi:.3f}')")"
-row "2 x 10gbit, MPTCP vs twice single-path TCP" "2 x iperf3 TCP over path 1" \
-	"$(printf '%.2f Gbit/s' "$(python3 -c "print(2*$ti)")")" "$(printf '%.2f Gbit/s' "$mo")" \
-	"$(python3 -c "print(f'{$mo/(2*$ti):.3f}')")"
 row "single-path TCP over a 10gbit path" "iperf3 3.12" "$(printf '%.2f Gbit/s' "$ti")" \
 	"$(printf '%.2f Gbit/s' "$to")" "$(python3 -c "print(f'{$to/$ti:.3f}')")"
 
 # 2. Unshaped: goodput per busy CPU-second.
-lab unshaped
+lab unshaped announce
 e_ours=() e_ip=() g_ours=() g_ip=()
 for _ in $(seq "$runs"); do
 	read -r g c < <(one ours mptcp 10.0.0.2)
-	g_ours+=("$g")
+	g_ours+=("$(printf '%.1f' "$g")")
 	e_ours+=("$(python3 -c "print($g*$secs/max($c/100,0.01))")")
 	read -r g c < <(one iperf3 mptcp 10.0.0.2)
-	g_ip+=("$g")
+	g_ip+=("$(printf '%.1f' "$g")")
 	e_ip+=("$(python3 -c "print($g*$secs/max($c/100,0.01))")")
 done
 eo=$(median "${e_ours[@]}") ei=$(median "${e_ip[@]}")
-row "unshaped veth, MPTCP: Gbit/s per busy CPU-second (goodputs ${g_ours[*]} vs ${g_ip[*]})" \
+row "unshaped veth, MPTCP: Gbit/s per busy CPU-second (goodputs ${g_ours[*]} vs ${g_ip[*]} Gbit/s)" \
 	"mptcpize run iperf3 3.12" "$(printf '%.2f' "$ei")" "$(printf '%.2f' "$eo")" \
 	"$(python3 -c "print(f'{$eo/$ei:.3f}')")"
 
 # 3. MPTCP as a share of the sum of the single paths (bench baseline).
 for rates in 1gbit 1gbit,200mbit; do
-	lab "$rates"
+	lab "$rates" setup
 	shares=()
 	for _ in $(seq "$runs"); do
 		ip netns exec "$name-srv" "$M" bench server port 5399 >/dev/null 2>&1 &
@@ -119,7 +123,7 @@ for rates in 1gbit 1gbit,200mbit; do
 		wait "$spid" 2>/dev/null || true
 	done
 	s=$(median "${shares[@]}")
-	row "MPTCP over $rates vs the sum of each path alone (median of $runs)" \
+	row "MPTCP over $rates (setup) vs the sum of each path alone (median of $runs)" \
 		"sum of single-path TCP (bench baseline)" "1.000" "$(printf '%.3f' "$s")" \
 		"$(printf '%.3f' "$s")"
 done
