@@ -553,6 +553,20 @@ static void text_paths(const char *title, const struct path *ps, int n)
 	}
 }
 
+/* The peer's count of stream id (its bytes, its retransmits or -1), 0 and -1 if it sent none. */
+static uint64_t peer_stream(const struct bench_results *peer, int id, int64_t *retr)
+{
+	for (int k = 0; peer && k < peer->nstreams; k++)
+		if (peer->streams[k].id == id) {
+			if (retr)
+				*retr = peer->streams[k].retransmits;
+			return peer->streams[k].bytes;
+		}
+	if (retr)
+		*retr = -1;
+	return 0;
+}
+
 static bool main_dir(const struct ctx *c, const struct bench_stream_report *s)
 {
 	/* The test's direction (client to server, or back with reverse); bidir's other one. */
@@ -584,12 +598,10 @@ static void on_done(void *arg, const struct bench_report *r, const struct bench_
 	for (int i = 0; i < r->nstreams; i++) {
 		const struct bench_stream_report *s = &r->streams[i];
 		struct dirsum *ds = &d[main_dir(c, s) ? 0 : 1];
-		uint64_t other = 0;
+		int64_t oretr;
+		uint64_t other = peer_stream(peer, s->id, &oretr);
 
 		ds->n++;
-		for (int k = 0; peer && k < peer->nstreams; k++)
-			if (peer->streams[k].id == s->id)
-				other = peer->streams[k].bytes;
 		if (s->sender) {
 			ds->sent += s->bytes;
 			ds->rcvd += other;
@@ -597,10 +609,8 @@ static void on_done(void *arg, const struct bench_report *r, const struct bench_
 		} else {
 			ds->rcvd += s->bytes;
 			ds->sent += other;
-			for (int k = 0; peer && k < peer->nstreams; k++)
-				if (peer->streams[k].id == s->id &&
-				    peer->streams[k].retransmits > 0)
-					ds->retr += peer->streams[k].retransmits;
+			if (oretr > 0)
+				ds->retr += oretr;
 		}
 	}
 	sent = d[0].sent;
@@ -619,14 +629,9 @@ static void on_done(void *arg, const struct bench_report *r, const struct bench_
 		jw_arr_open(w, "streams");
 		for (int i = 0; i < r->nstreams; i++) {
 			const struct bench_stream_report *s = &r->streams[i];
-			uint64_t other = 0;
-			int64_t oretr = -1;
+			int64_t oretr;
+			uint64_t other = peer_stream(peer, s->id, &oretr);
 
-			for (int k = 0; peer && k < peer->nstreams; k++)
-				if (peer->streams[k].id == s->id) {
-					other = peer->streams[k].bytes;
-					oretr = peer->streams[k].retransmits;
-				}
 			jw_obj_open(w, NULL);
 			jw_obj_open(w, "sender");
 			json_stream(w, s, r, true, s->sender ? s->bytes : other,
@@ -715,14 +720,9 @@ static void on_done(void *arg, const struct bench_report *r, const struct bench_
 	printf("[ ID] Interval           Transfer     Bitrate         Retr\n");
 	for (int i = 0; i < r->nstreams; i++) {
 		const struct bench_stream_report *s = &r->streams[i];
-		uint64_t other = 0;
-		int64_t oretr = -1;
+		int64_t oretr;
+		uint64_t other = peer_stream(peer, s->id, &oretr);
 
-		for (int k = 0; peer && k < peer->nstreams; k++)
-			if (peer->streams[k].id == s->id) {
-				other = peer->streams[k].bytes;
-				oretr = peer->streams[k].retransmits;
-			}
 		printf("[%3d] %6.2f-%-6.2f sec  %11s  %14s  %4lld             sender\n", s->fd, 0.0,
 		       secs,
 		       iperf_fmt((double)(s->sender ? s->bytes : other), true, tb, sizeof(tb)),

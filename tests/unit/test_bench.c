@@ -780,23 +780,43 @@ static const struct bad bad_params[] = {
 	{ "   ", -EBADMSG, "not valid JSON" },
 };
 
-static void test_params_reject(void **state)
+/* Each bad input through a decoder: its errno, in e too, and a message naming the field. */
+static void check_rejects(const struct bad *bads, size_t n,
+			  int (*decode)(const char *buf, size_t len, struct mc_err *e))
 {
-	for (size_t i = 0; i < ARRAY_SIZE(bad_params); i++) {
-		const struct bad *b = &bad_params[i];
-		struct bench_params p;
+	for (size_t i = 0; i < n; i++) {
+		const struct bad *b = &bads[i];
 		struct mc_err e;
 		size_t len = strlen(b->json);
 		char *buf = exact(b->json, len);
 		int ret;
 
 		mc_err_clear(&e);
-		ret = bench_params_decode(buf, len, &p, &e);
+		ret = decode(buf, len, &e);
 		free(buf);
 		if (ret != b->code || e.code != b->code || !strstr(e.what, b->words))
 			fail_msg("%s: returned %d (e.code %d) \"%s\", expected %d and \"%s\"",
 				 b->json, ret, e.code, e.what, b->code, b->words);
 	}
+}
+
+static int decode_params(const char *buf, size_t len, struct mc_err *e)
+{
+	struct bench_params p;
+
+	return bench_params_decode(buf, len, &p, e);
+}
+
+static int decode_results(const char *buf, size_t len, struct mc_err *e)
+{
+	struct bench_results r;
+
+	return bench_results_decode(buf, len, &r, e);
+}
+
+static void test_params_reject(void **state)
+{
+	check_rejects(bad_params, ARRAY_SIZE(bad_params), decode_params);
 }
 
 /* Nesting, NUL bytes and sizes, through the decoders (bench_json_check runs first). */
@@ -1109,21 +1129,7 @@ static const struct bad bad_results[] = {
 
 static void test_results_reject(void **state)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(bad_results); i++) {
-		const struct bad *b = &bad_results[i];
-		struct bench_results r;
-		struct mc_err e;
-		size_t len = strlen(b->json);
-		char *buf = exact(b->json, len);
-		int ret;
-
-		mc_err_clear(&e);
-		ret = bench_results_decode(buf, len, &r, &e);
-		free(buf);
-		if (ret != b->code || e.code != b->code || !strstr(e.what, b->words))
-			fail_msg("%s: returned %d (e.code %d) \"%s\", expected %d and \"%s\"",
-				 b->json, ret, e.code, e.what, b->code, b->words);
-	}
+	check_rejects(bad_results, ARRAY_SIZE(bad_results), decode_results);
 }
 
 /* Values iperf3 peers send that are not errors. */
