@@ -427,8 +427,11 @@ bool plan_step_present(const struct step *s, const struct plan_state *st)
 	}
 }
 
-static bool gone(int err)
+static bool gone(const struct step *inv, int err, const struct mc_err *e)
 {
+	/* The path manager answers a missing endpoint with EINVAL and this text. */
+	if (inv->op == OP_ENDPOINT_DEL && err == -EINVAL && strstr(e->kmsg, "address not found"))
+		return true;
 	return err == -ENOENT || err == -ESRCH || err == -EADDRNOTAVAIL || err == -ENODEV;
 }
 
@@ -451,7 +454,7 @@ int plan_undo(const struct plan *rec, int *undone, int *missing, struct mc_err *
 		r = step_do(&c, &inv, &se);
 		if (!r)
 			(*undone)++;
-		else if (gone(r))
+		else if (gone(&inv, r, &se))
 			(*missing)++;
 		else if (!first_err) {
 			first_err = r;

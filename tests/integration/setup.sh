@@ -162,10 +162,13 @@ ip -n "$C" rule del pref 1002 2>/dev/null || ip -n "$C" rule del from 192.168.0.
 expect_rc 1 "$MPTCPCTL" -n "$C" setup show
 grep -q "^MISSING .*ip rule add from 192.168.0.1" <<<"$OUT" || fail "show after a deletion: $OUT"
 ok "setup show: ok per object, MISSING (exit 1) after someone deleted a rule"
+# Someone also deletes one of the server's endpoints by hand: undo skips it (the
+# path manager answers EINVAL "address not found" for it).
+ip -n "$S" mptcp endpoint delete id "$(ip -n "$S" mptcp endpoint show | awk '$1 == "10.0.0.2" { print $3 }')"
 for h in "$C" "$S"; do
 	expect_rc 0 "$MPTCPCTL" -n "$h" setup undo
+	grep -q "1 already gone" <<<"$OUT" || fail "undo in $h after a deletion by hand: $OUT"
 done
-grep -q "already gone" <<<"$OUT" || true
 [ "$(snap "$C")" = "$before_c" ] || fail "undo (client): $(diff <(echo "$before_c") <(snap "$C"))"
 [ "$(snap "$S")" = "$before_s" ] || fail "undo (server): $(diff <(echo "$before_s") <(snap "$S"))"
 expect_rc 0 "$MPTCPCTL" -n "$C" setup undo
