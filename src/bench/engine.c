@@ -47,14 +47,6 @@
 
 #define PATTERN_P 65521U
 #define RECV_BUF (128U << 10)
-/*
- * The receiver wakes when 256 KiB are queued (SO_RCVLOWAT), not at every
- * segment: unshaped 2-subflow MPTCP, the receiving side's CPU went from 35 %
- * to 14 % and goodput per busy CPU-second from 18.1 to 21.5 (3 runs each).
- * Not with -n/-k or a paced rate, where the tail could wait; every interval
- * and every idle loop reads what is queued below it, so the counts stay exact.
- */
-#define RCVLOWAT (256 << 10)
 #define DRAIN_TIMEOUT_MS 10000
 
 struct sf_track {
@@ -718,23 +710,12 @@ static void build_report(struct test *t, struct bench_report *r, uint64_t now, b
 	}
 }
 
-static int data_recv(struct test *t, struct stream *s);
-
-/* Reads what the receiving streams hold below SO_RCVLOWAT (non-blocking). */
-static void take_queued(struct test *t)
-{
-	for (int i = 0; i < t->n; i++)
-		if (!t->st[i].sender && !t->st[i].eof)
-			data_recv(t, &t->st[i]);
-}
-
 static void interval(struct test *t, uint64_t now, bool last)
 {
 	struct bench_report r;
 
 	if (now <= t->t_prev)
 		return;
-	take_queued(t);
 	for (int i = 0; i < t->n; i++)
 		sample(t, &t->st[i]);
 	build_report(t, &r, now, false);
@@ -920,12 +901,6 @@ static int data_phase(struct test *t, struct mc_err *e)
 		struct stream *s = &t->st[i];
 
 		fcntl(s->fd, F_SETFL, O_NONBLOCK);
-		if (!s->sender && !t->p.bytes && !t->p.blocks && !t->p.bandwidth) {
-			int lw = RCVLOWAT;
-
-			/* Best effort: MPTCP before 6.? refuses it; then every segment wakes us. */
-			setsockopt(s->fd, SOL_SOCKET, SO_RCVLOWAT, &lw, sizeof(lw));
-		}
 		ret = ep_add(t, s->fd, s->sender ? EPOLLOUT : EPOLLIN, i);
 		if (ret)
 			return mc_err_set(e, ret, "epoll");
@@ -1006,8 +981,6 @@ static int data_phase(struct test *t, struct mc_err *e)
 		n = epoll_wait(t->ep, ev, 16, timeout);
 		if (n < 0 && errno != EINTR)
 			return mc_err_set(e, -errno, "epoll_wait");
-		if (n == 0)
-			take_queued(t); /* a slow trickle below SO_RCVLOWAT */
 		for (int k = 0; k < n; k++) {
 			int tag = (int)(int64_t)ev[k].data.u64;
 
