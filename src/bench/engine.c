@@ -4,13 +4,16 @@
  * data streams on others, one epoll loop, no threads. Reports go to the
  * caller's callbacks; nothing here prints.
  *
- * Data path (measured on 2 x 10 Gbit/s MPTCP, see README): 128 KiB writes
- * beat 32 KiB..4 MiB, at most 4 of them per wakeup (see data_send()); the receiver discards with
- * MSG_TRUNC unless it verifies (15-20 % less CPU on the receiving side); sendfile() was slower than
- * copying on MPTCP (11.9 vs 16.5 Gbit/s), so "zerocopy" uses sendfile() only on plain TCP streams,
- * and only when asked: over unshaped veth it lost there too (TCP 14.1-15.2 vs 17.8-18.1 Gbit/s,
- * 12-13 vs 15.3- 15.6 Gbit/s per busy CPU-second), so copying stays the default. MSG_ZEROCOPY made
- * no difference on MPTCP (16.0 vs 16.5 Gbit/s) and is not used.
+ * Data path (measured on 2 x 10 Gbit/s MPTCP, see mptcpctl-bench(8)):
+ * - 128 KiB writes beat 32 KiB..4 MiB; at most 4 of them per wakeup (see
+ *   data_send()).
+ * - The receiver discards with MSG_TRUNC unless it verifies (15-20 % less
+ *   CPU on the receiving side). SO_RCVLOWAT 256 KiB cut that side's CPU to
+ *   14 % unshaped but lowered 2 x 10 Gbit/s from 18.5 to 16.6: not used.
+ * - sendfile() was slower than copying on MPTCP (11.9 vs 16.5 Gbit/s) and,
+ *   over unshaped veth, on TCP too (14.1-15.2 vs 17.8-18.1 Gbit/s): it is
+ *   used only with "zerocopy" and only on TCP streams. MSG_ZEROCOPY made no
+ *   difference on MPTCP (16.0 vs 16.5 Gbit/s) and is not used.
  *
  * Verify: the byte at stream offset o is pattern[o mod P], P = 65521 (prime,
  * so no block size aligns with it), pattern from a fixed xorshift; sender and
