@@ -1703,6 +1703,9 @@ int bench_serve(int lfd, const struct bench_opts *o, const struct bench_cb *cb, 
 
 		if (ret && cb && cb->client_error)
 			cb->client_error(cb->arg, &peer, &ce);
+		/* accept() itself failing (EMFILE, ENOBUFS) would spin: breathe first. */
+		if (ret && !peer.ss_family && !o->once)
+			usleep(100000);
 		if (o->once) {
 			if (ret && e)
 				*e = ce;

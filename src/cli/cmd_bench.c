@@ -120,7 +120,7 @@ static const char *iperf_fmt(double v, bool bytes, char *buf, size_t len)
 static void print_sf(const struct bench_stream_report *s, const struct bench_sf_report *f)
 {
 	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], tb[32], rb[32], ep[128];
-	double share = s->bytes ? 0 : 0;
+	double share;
 	uint64_t sum = 0;
 
 	for (int k = 0; k < s->nsf; k++)
