@@ -618,7 +618,6 @@ static void on_done(void *arg, const struct bench_report *r, const struct bench_
 	retr = d[0].retr;
 	c->verify_bad = verify && vbad;
 	c->sum_bps = secs > 0 ? (double)rcvd * 8 / secs : 0;
-	plot_add(c, r), c->npts--; /* not a point: keeps names in first-seen order */
 
 	if (c->json) {
 		struct jw *w = &c->w;
