@@ -2,6 +2,7 @@
 /* mptcpctl status: what each MPTCP connection really does, subflow by subflow. */
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/signalfd.h>
 #include <time.h>
@@ -13,6 +14,7 @@
 
 #include "cli.h"
 #include "../common/json.h"
+#include "../common/strbuf.h"
 #include "../common/units.h"
 #include "../diag/diag.h"
 #include "../daemon/daemon.h"
@@ -89,55 +91,101 @@ static const char *kind_name(enum mc_conn_kind k)
 	return k == MC_CONN_MPTCP ? "mptcp" : k == MC_CONN_FALLBACK ? "tcp-fallback" : "listen";
 }
 
-static void print_text(const struct mc_conn *c)
-{
-	char l[64], r[64], b1[32], b2[32];
+/* The longest line print_text writes (a subflow's is under 600 bytes). */
+#define LINE_MAX_LEN 1024
 
-	if (c->kind == MC_CONN_LISTEN)
-		printf("%-12s %s  %s", kind_name(c->kind), endpoint(&c->s, true, l, sizeof(l)),
-		       diag_state_name(c->s.state));
-	else
-		printf("%-12s %s -> %s  %s", kind_name(c->kind),
-		       endpoint(&c->s, true, l, sizeof(l)), endpoint(&c->s, false, r, sizeof(r)),
-		       diag_state_name(c->s.state));
-	if (c->pid)
-		printf("  %s[%d]", c->comm, c->pid);
+/*
+ * One connection and its subflows, as text. Through a cursor, not printf:
+ * over 10,000 connections this was most of status's own time.
+ */
+static void print_text(struct sb *o, const struct mc_conn *c)
+{
+	char *p = sb_room(o, LINE_MAX_LEN);
+
+	if (!p)
+		return;
+	p = sbp_pad(p, kind_name(c->kind), 16, 12);
+	*p++ = ' ';
+	p = sbp_addr_port(p, &c->s.src, c->s.sport);
 	if (c->kind != MC_CONN_LISTEN) {
-		printf("  subflows %d/%d", c->nsub_established,
-		       c->s.has_mptcp ? c->s.mptcp.subflows_max + 1 : 0);
-		if (c->s.mptcp_len > offsetof(struct mc_mptcp_info, bytes_acked))
-			printf("  sent %s recv %s",
-			       units_fmt_bytes(c->s.mptcp.bytes_acked, b1, sizeof(b1)),
-			       units_fmt_bytes(c->s.mptcp.bytes_received, b2, sizeof(b2)));
+		p = SBP_LIT(p, " -> ");
+		p = sbp_addr_port(p, &c->s.dst, c->s.dport);
 	}
-	putchar('\n');
-	if (c->why)
-		printf("  why: %s\n", c->why);
+	p = SBP_LIT(p, "  ");
+	p = sbp_pad(p, diag_state_name(c->s.state), 16, 0);
+	if (c->pid) {
+		p = SBP_LIT(p, "  ");
+		p = sbp_pad(p, c->comm, sizeof(c->comm), 0);
+		*p++ = '[';
+		p = sbp_u64(p, (uint64_t)c->pid);
+		*p++ = ']';
+	}
+	if (c->kind != MC_CONN_LISTEN) {
+		p = SBP_LIT(p, "  subflows ");
+		p = sbp_u64(p, (uint64_t)c->nsub_established);
+		*p++ = '/';
+		p = sbp_u64(p, c->s.has_mptcp ? c->s.mptcp.subflows_max + 1U : 0);
+		if (c->s.mptcp_len > offsetof(struct mc_mptcp_info, bytes_acked)) {
+			p = SBP_LIT(p, "  sent ");
+			p = sbp_bytes(p, c->s.mptcp.bytes_acked);
+			p = SBP_LIT(p, " recv ");
+			p = sbp_bytes(p, c->s.mptcp.bytes_received);
+		}
+	}
+	*p++ = '\n';
+	sb_commit(o, p);
+	if (c->why) {
+		sb_puts(o, "  why: ");
+		sb_puts(o, c->why);
+		sb_putc(o, '\n');
+	}
 	for (int i = 0; i < c->nsub; i++) {
 		const struct mc_subflow *sf = &c->subs[i];
-		const struct diag_sock *s = &sf->s;
+		const struct diag_sock *s = sf->s;
 
-		printf("  subflow %-5s %s -> %s  %s", sf->ifname[0] ? sf->ifname : "?",
-		       endpoint(s, true, l, sizeof(l)), endpoint(s, false, r, sizeof(r)),
-		       diag_state_name(s->state));
+		p = sb_room(o, LINE_MAX_LEN);
+		if (!p)
+			return;
+		p = SBP_LIT(p, "  subflow ");
+		p = sbp_pad(p, sf->ifname[0] ? sf->ifname : "?", sizeof(sf->ifname), 5);
+		*p++ = ' ';
+		p = sbp_addr_port(p, &s->src, s->sport);
+		p = SBP_LIT(p, " -> ");
+		p = sbp_addr_port(p, &s->dst, s->dport);
+		p = SBP_LIT(p, "  ");
+		p = sbp_pad(p, diag_state_name(s->state), 16, 0);
 		if (s->has_sf) {
-			printf("  id %u/%u", s->id_loc, s->id_rem);
+			p = SBP_LIT(p, "  id ");
+			p = sbp_u64(p, s->id_loc);
+			*p++ = '/';
+			p = sbp_u64(p, s->id_rem);
 			if (s->sf_flags & (MC_SF_JOIN_LOC | MC_SF_JOIN_REM))
-				printf(" join");
+				p = SBP_LIT(p, " join");
 			if (s->sf_flags & (MC_SF_BKUP_LOC | MC_SF_BKUP_REM))
-				printf(" backup");
+				p = SBP_LIT(p, " backup");
 			if (s->sf_flags & MC_SF_FULLY_ESTABLISHED)
-				printf(" fully-established");
+				p = SBP_LIT(p, " fully-established");
 		}
-		printf("  sent %s recv %s (%.0f%%)  rtt %.2fms cwnd %u retrans %u",
-		       units_fmt_bytes(s->tcp.bytes_acked, b1, sizeof(b1)),
-		       units_fmt_bytes(s->tcp.bytes_received, b2, sizeof(b2)), sf->share * 100,
-		       s->tcp.rtt_us / 1000.0, s->tcp.snd_cwnd, s->tcp.total_retrans);
-		if (sf->has_rate)
-			printf("  tx %s rx %s",
-			       units_fmt_rate((uint64_t)sf->tx_bps, b1, sizeof(b1)),
-			       units_fmt_rate((uint64_t)sf->rx_bps, b2, sizeof(b2)));
-		putchar('\n');
+		p = SBP_LIT(p, "  sent ");
+		p = sbp_bytes(p, s->tcp.bytes_acked);
+		p = SBP_LIT(p, " recv ");
+		p = sbp_bytes(p, s->tcp.bytes_received);
+		p = SBP_LIT(p, " (");
+		p = sbp_round(p, sf->share * 100);
+		p = SBP_LIT(p, "%)  rtt ");
+		p = sbp_ratio(p, s->tcp.rtt_us, 1000, 2);
+		p = SBP_LIT(p, "ms cwnd ");
+		p = sbp_u64(p, s->tcp.snd_cwnd);
+		p = SBP_LIT(p, " retrans ");
+		p = sbp_u64(p, s->tcp.total_retrans);
+		if (sf->has_rate) {
+			p = SBP_LIT(p, "  tx ");
+			p = sbp_rate(p, (uint64_t)sf->tx_bps);
+			p = SBP_LIT(p, " rx ");
+			p = sbp_rate(p, (uint64_t)sf->rx_bps);
+		}
+		*p++ = '\n';
+		sb_commit(o, p);
 	}
 }
 
@@ -180,7 +228,7 @@ static void print_json(struct jw *w, const struct mc_conn *c)
 	jw_arr_open(w, "subflows");
 	for (int i = 0; i < c->nsub; i++) {
 		const struct mc_subflow *sf = &c->subs[i];
-		const struct diag_sock *s = &sf->s;
+		const struct diag_sock *s = sf->s;
 
 		jw_obj_open(w, NULL);
 		json_sock_addrs(w, s);
@@ -320,6 +368,81 @@ static int expect_check(const struct mc_conns *cs, const struct filter *f)
 	return EXIT_OK;
 }
 
+/* A range of connections rendered as text into a buffer of its own. */
+struct text_part {
+	const struct mc_conns *cs;
+	const struct filter *f;
+	size_t from, to;
+	struct sb o;
+	int shown;
+};
+
+static void *text_part_run(void *arg)
+{
+	struct text_part *t = arg;
+
+	for (size_t i = t->from; i < t->to; i++) {
+		/* The subflows lie in dump order, not in this one: fetch a few ahead. */
+		if (i + 8 < t->to && t->cs->v[i + 8].nsub) {
+			const char *p = (const char *)t->cs->v[i + 8].subs[0].s;
+
+			__builtin_prefetch(p);
+			__builtin_prefetch(p + 64);
+			__builtin_prefetch(p + 128);
+			__builtin_prefetch(p + 192);
+		}
+		if (!match(t->f, &t->cs->v[i]))
+			continue;
+		print_text(&t->o, &t->cs->v[i]);
+		t->shown++;
+	}
+	return NULL;
+}
+
+/*
+ * Text of every matching connection to stdout; returns how many. Many
+ * connections are rendered in rounds of two chunks, the second on another
+ * CPU, and written in order: the output is the same, in half the time.
+ */
+static int render_text(const struct mc_conns *cs, const struct filter *f)
+{
+	const size_t chunk = 1024; /* ~250 KB of text: buffers reused, few page faults */
+	bool two = cs->n > 2048 && sysconf(_SC_NPROCESSORS_ONLN) > 1;
+	struct text_part t[2] = { { .cs = cs, .f = f }, { .cs = cs, .f = f } };
+	int shown = 0;
+
+	for (size_t at = 0; at < cs->n;) {
+		size_t left = cs->n - at, n0 = left < chunk ? left : chunk, n1 = 0;
+		pthread_t th;
+		bool threaded = false;
+
+		if (two) {
+			n0 = left < 2 * chunk ? (left + 1) / 2 : chunk;
+			n1 = left - n0 < chunk ? left - n0 : chunk;
+		}
+		t[0].from = at;
+		t[0].to = at + n0;
+		t[1].from = t[0].to;
+		t[1].to = t[0].to + n1;
+		if (n1)
+			threaded = pthread_create(&th, NULL, text_part_run, &t[1]) == 0;
+		text_part_run(&t[0]);
+		if (threaded)
+			pthread_join(th, NULL);
+		else if (n1)
+			text_part_run(&t[1]);
+		for (int k = 0; k < 2; k++) {
+			sb_flush(&t[k].o, stdout);
+			shown += t[k].shown;
+			t[k].shown = 0;
+		}
+		at += n0 + n1;
+	}
+	sb_free(&t[0].o);
+	sb_free(&t[1].o);
+	return shown;
+}
+
 static void render(struct cli *cli, const struct mc_conns *cs, const struct filter *f)
 {
 	int shown = 0;
@@ -367,12 +490,7 @@ static void render(struct cli *cli, const struct mc_conns *cs, const struct filt
 			printf("paths managed by mptcpctl daemon (pid %d, config %s)\n", (int)pid,
 			       conf);
 	}
-	for (size_t i = 0; i < cs->n; i++) {
-		if (!match(f, &cs->v[i]))
-			continue;
-		print_text(&cs->v[i]);
-		shown++;
-	}
+	shown = render_text(cs, f);
 	if (!shown)
 		printf("no MPTCP connections%s\n",
 		       f->port >= 0 || f->has_dst || f->has_src || f->pid ? " match" : "");

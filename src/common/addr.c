@@ -54,12 +54,37 @@ int mc_prefix_parse(const char *s, struct mc_prefix *p)
 	return 0;
 }
 
+size_t mc_addr_put(const struct mc_prefix *p, char *out)
+{
+	size_t n = 0;
+
+	if (p->family != AF_INET6) {
+		/* inet_ntop's dotted quad, without its snprintf. */
+		for (int i = 0; i < 4; i++) {
+			unsigned int o = p->a.raw[i];
+
+			if (i)
+				out[n++] = '.';
+			if (o >= 100)
+				out[n++] = (char)('0' + o / 100);
+			if (o >= 10)
+				out[n++] = (char)('0' + o / 10 % 10);
+			out[n++] = (char)('0' + o % 10);
+		}
+		return n;
+	}
+	if (!inet_ntop(AF_INET6, p->a.raw, out, INET6_ADDRSTRLEN)) {
+		out[0] = '?';
+		return 1;
+	}
+	return strlen(out);
+}
+
 const char *mc_prefix_fmt(const struct mc_prefix *p, bool with_len, char *buf, size_t len)
 {
 	char a[INET6_ADDRSTRLEN];
 
-	if (!inet_ntop(p->family == AF_INET6 ? AF_INET6 : AF_INET, p->a.raw, a, sizeof(a)))
-		snprintf(a, sizeof(a), "?");
+	a[mc_addr_put(p, a)] = '\0';
 	if (with_len)
 		snprintf(buf, len, "%s/%u", a, p->plen);
 	else

@@ -24,6 +24,8 @@ struct mc_prefix {
 int mc_prefix_parse(const char *s, struct mc_prefix *p);
 /* Address bytes: 4 or 16. */
 size_t mc_prefix_alen(const struct mc_prefix *p);
+/* The address alone to out (INET6_ADDRSTRLEN bytes) without a NUL; returns its length. */
+size_t mc_addr_put(const struct mc_prefix *p, char *out);
 /* "10.0.0.1/24" (with_len) or "10.0.0.1". */
 const char *mc_prefix_fmt(const struct mc_prefix *p, bool with_len, char *buf, size_t len);
 /* The network of p: host bits cleared. */

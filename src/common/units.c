@@ -136,17 +136,153 @@ int units_parse_percent(const char *s, double *pct)
 	return 0;
 }
 
-const char *units_fmt_rate(uint64_t bps, char *buf, size_t len)
+static const char digits2[] = "00010203040506070809101112131415161718192021222324252627282930313233"
+			      "34353637383940414243444546474849505152535455565758596061626364656667"
+			      "6869707172737475767778798081828384858687888990919293949596979899";
+
+size_t units_fmt_u64(char *out, uint64_t v)
+{
+	char t[20], *e = t + sizeof(t), *p = e;
+
+	while (v >= 100) {
+		p -= 2;
+		memcpy(p, digits2 + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		p -= 2;
+		memcpy(p, digits2 + 2 * v, 2);
+	} else {
+		*--p = (char)('0' + v);
+	}
+	memcpy(out, p, (size_t)(e - p));
+	return (size_t)(e - p);
+}
+
+/*
+ * Where the double d = num/den lies against the decimal tie (2q+1)/(2 scale):
+ * 1 above, -1 below, 0 on it; -2 when that cannot be told in 128 bits. With
+ * d = m 2^k (m < 2^53, k < 0) it is m 2 scale against (2q+1) 2^-k.
+ */
+static int tie_side(uint64_t num, uint64_t den, uint64_t q, uint64_t scale)
+{
+	double d = (double)num / (double)den;
+	int exp;
+	double f = frexp(d, &exp);
+	uint64_t m = (uint64_t)ldexp(f, 53);
+	int k = exp - 53;
+	unsigned __int128 l, r;
+
+	if (k >= 0 || -k > 64 || q >= (1ULL << 60))
+		return -2;
+	l = (unsigned __int128)m * 2 * scale;
+	r = (unsigned __int128)(2 * q + 1) << -k;
+	return l > r ? 1 : l < r ? -1 : 0;
+}
+
+size_t units_fmt_ratio(char *out, uint64_t num, uint64_t den, int decimals)
+{
+	static const uint64_t pow10[] = { 1, 10, 100, 1000, 10000, 100000, 1000000 };
+	uint64_t scale, q, r;
+	size_t n;
+
+	if (den == 0 || decimals < 0 || decimals > 6)
+		return (size_t)snprintf(out, 48, "%.*f", decimals < 0 ? 0 : decimals % 7,
+					den ? (double)num / (double)den : 0.0);
+	scale = pow10[decimals];
+	/*
+	 * printf rounds the double num/den, itself num/den rounded to 53 bits.
+	 * Away from a tie the distance to it is at least 1/(2 den) of the last
+	 * digit, more than that rounding error while den < 2^53 and
+	 * num * scale < 2^52: then integer rounding is printf's rounding. On a
+	 * tie the double is compared with it exactly, and an exact tie goes to
+	 * even, as glibc does. Anything else is left to printf.
+	 */
+	if (den >= (1ULL << 53) || num >= (1ULL << 52) / scale)
+		return (size_t)snprintf(out, 48, "%.*f", decimals, (double)num / (double)den);
+	q = num * scale / den;
+	r = num * scale % den;
+	if (2 * r == den) {
+		int side = tie_side(num, den, q, scale);
+
+		if (side == -2)
+			return (size_t)snprintf(out, 48, "%.*f", decimals,
+						(double)num / (double)den);
+		if (side > 0 || (side == 0 && (q & 1)))
+			q++;
+	} else if (2 * r > den) {
+		q++;
+	}
+	n = units_fmt_u64(out, q / scale);
+	if (decimals) {
+		uint64_t frac = q % scale;
+
+		out[n++] = '.';
+		for (int i = decimals - 1; i >= 0; i--) {
+			out[n + (size_t)i] = (char)('0' + frac % 10);
+			frac /= 10;
+		}
+		n += (size_t)decimals;
+	}
+	return n;
+}
+
+size_t units_fmt_round(char *out, double x)
+{
+	double f, d;
+	uint64_t v;
+
+	if (!(x >= 0 && x < 4503599627370496.0)) { /* also NaN */
+		int n = snprintf(out, 48, "%.0f", x);
+
+		return n < 0 ? 0 : n > 47 ? 47 : (size_t)n; /* cut, not overrun */
+	}
+	/* x - floor(x) is exact here; glibc rounds an exact half to even. */
+	f = (double)(uint64_t)x;
+	d = x - f;
+	v = (uint64_t)f;
+	if (d > 0.5 || (d == 0.5 && (v & 1)))
+		v++;
+	return units_fmt_u64(out, v);
+}
+
+/* value / div with 'dec' decimals and a unit, as printf("%.*f unit") would; out >= 64 bytes. */
+static size_t put_unit(char *out, uint64_t value, uint64_t div, int dec, const char *unit)
+{
+	size_t n = units_fmt_ratio(out, value, div, dec), ul = strlen(unit);
+
+	out[n++] = ' ';
+	memcpy(out + n, unit, ul);
+	return n + ul;
+}
+
+/* snprintf(buf, len, "%.*s", n, t) */
+static const char *copy_out(const char *t, size_t n, char *buf, size_t len)
+{
+	if (len) {
+		n = n < len - 1 ? n : len - 1;
+		memcpy(buf, t, n);
+		buf[n] = '\0';
+	}
+	return buf;
+}
+
+size_t units_put_rate(char *out, uint64_t bps)
 {
 	if (bps >= 1000000000ULL)
-		snprintf(buf, len, "%.2f Gbit/s", bps / 1e9);
-	else if (bps >= 1000000ULL)
-		snprintf(buf, len, "%.1f Mbit/s", bps / 1e6);
-	else if (bps >= 1000ULL)
-		snprintf(buf, len, "%.1f kbit/s", bps / 1e3);
-	else
-		snprintf(buf, len, "%llu bit/s", (unsigned long long)bps);
-	return buf;
+		return put_unit(out, bps, 1000000000ULL, 2, "Gbit/s");
+	if (bps >= 1000000ULL)
+		return put_unit(out, bps, 1000000ULL, 1, "Mbit/s");
+	if (bps >= 1000ULL)
+		return put_unit(out, bps, 1000ULL, 1, "kbit/s");
+	return put_unit(out, bps, 1, 0, "bit/s");
+}
+
+const char *units_fmt_rate(uint64_t bps, char *buf, size_t len)
+{
+	char t[64];
+
+	return copy_out(t, units_put_rate(t, bps), buf, len);
 }
 
 const char *units_fmt_rate_tc(uint64_t bps, char *buf, size_t len)
@@ -177,15 +313,20 @@ int units_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 	return 0;
 }
 
-const char *units_fmt_bytes(uint64_t b, char *buf, size_t len)
+size_t units_put_bytes(char *out, uint64_t b)
 {
 	if (b >= 1000000000ULL)
-		snprintf(buf, len, "%.2f GB", b / 1e9);
-	else if (b >= 1000000ULL)
-		snprintf(buf, len, "%.1f MB", b / 1e6);
-	else if (b >= 1000ULL)
-		snprintf(buf, len, "%.1f kB", b / 1e3);
-	else
-		snprintf(buf, len, "%llu B", (unsigned long long)b);
-	return buf;
+		return put_unit(out, b, 1000000000ULL, 2, "GB");
+	if (b >= 1000000ULL)
+		return put_unit(out, b, 1000000ULL, 1, "MB");
+	if (b >= 1000ULL)
+		return put_unit(out, b, 1000ULL, 1, "kB");
+	return put_unit(out, b, 1, 0, "B");
+}
+
+const char *units_fmt_bytes(uint64_t b, char *buf, size_t len)
+{
+	char t[64];
+
+	return copy_out(t, units_put_bytes(t, b), buf, len);
 }

@@ -24,6 +24,23 @@ int units_parse_percent(const char *s, double *pct);
 /* A decimal number in [min, max], digits only (no sign, no spaces). */
 int units_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
 
+/*
+ * num / den with 'decimals' (0..6) digits after the point, written to out
+ * (at least 48 bytes) without a NUL; returns the length. The text is the
+ * same as printf("%.*f", decimals, (double)num / den) gives, byte for byte:
+ * integer arithmetic where that is provably the same (it is 20x faster),
+ * printf itself on a rounding tie or for very large values.
+ */
+size_t units_fmt_ratio(char *out, uint64_t num, uint64_t den, int decimals);
+/* printf("%.0f", x) to out (48 bytes), without printf for 0 <= x < 2^52 (the
+ * text of a larger x is cut at 47 characters); returns the length. */
+size_t units_fmt_round(char *out, double x);
+/* Decimal digits of v to out (at least 20 bytes), no NUL; returns the length. */
+size_t units_fmt_u64(char *out, uint64_t v);
+
+/* The two below written to out (at least 64 bytes) without a NUL; return the length. */
+size_t units_put_bytes(char *out, uint64_t bytes);
+size_t units_put_rate(char *out, uint64_t bps);
 /* "1.5 MB"-style rendering of a byte count (SI units) into buf. */
 const char *units_fmt_bytes(uint64_t bytes, char *buf, size_t len);
 /* "9.54 Gbit/s"-style rendering of bits per second into buf. */

@@ -23,7 +23,8 @@ struct vec {
 	size_t n, cap;
 };
 
-static int vec_push(const struct diag_sock *s, void *data)
+/* The sinks: a vector of sockets, and the connections straight from the MPTCP dump. */
+static struct diag_sock *vec_slot(void *data)
 {
 	struct vec *v = data;
 
@@ -32,11 +33,45 @@ static int vec_push(const struct diag_sock *s, void *data)
 		struct diag_sock *nv = realloc(v->v, cap * sizeof(*nv));
 
 		if (!nv)
-			return -ENOMEM;
+			return NULL;
 		v->v = nv;
 		v->cap = cap;
 	}
-	v->v[v->n++] = *s;
+	return &v->v[v->n];
+}
+
+static int vec_keep(void *data)
+{
+	((struct vec *)data)->n++;
+	return 0;
+}
+
+struct conn_vec {
+	struct mc_conn *v;
+	size_t n, cap;
+};
+
+/* A connection zero but for its socket. */
+static struct diag_sock *conn_slot(void *data)
+{
+	struct conn_vec *v = data;
+
+	if (v->n == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 64;
+		struct mc_conn *nv = realloc(v->v, cap * sizeof(*nv));
+
+		if (!nv)
+			return NULL;
+		v->v = nv;
+		v->cap = cap;
+	}
+	memset(&v->v[v->n], 0, sizeof(v->v[0]));
+	return &v->v[v->n].s;
+}
+
+static int conn_keep(void *data)
+{
+	((struct conn_vec *)data)->n++;
 	return 0;
 }
 
@@ -51,7 +86,7 @@ static const char *fallback_why(const struct mc_conn *c)
 	bool told = false;
 
 	for (int i = 0; i < c->nsub; i++) {
-		const struct diag_sock *s = &c->subs[i].s;
+		const struct diag_sock *s = c->subs[i].s;
 
 		if (!s->has_sf)
 			continue;
@@ -70,22 +105,15 @@ static const char *fallback_why(const struct mc_conn *c)
 	return "fell back after the handshake (see mptcpctl monitor --counters)";
 }
 
-static int conn_add_sub(struct mc_conn *c, const struct diag_sock *s)
+/* Into the room conns_index made for it. */
+static void conn_add_sub(struct mc_conn *c, const struct diag_sock *s)
 {
-	struct mc_subflow *ns;
+	struct mc_subflow *sf = &c->subs[c->nsub++];
 
-	if (c->nsub >= MC_MAX_SUBFLOWS)
-		return 0; /* beyond what any path manager opens: not shown */
-	ns = realloc(c->subs, (size_t)(c->nsub + 1) * sizeof(*ns));
-	if (!ns)
-		return -ENOMEM;
-	c->subs = ns;
-	memset(&c->subs[c->nsub], 0, sizeof(c->subs[0]));
-	c->subs[c->nsub].s = *s;
-	c->nsub++;
+	memset(sf, 0, sizeof(*sf));
+	sf->s = s;
 	if (s->state == TCP_ESTABLISHED)
 		c->nsub_established++;
-	return 0;
 }
 
 static void conn_shares(struct mc_conn *c)
@@ -95,13 +123,13 @@ static void conn_shares(struct mc_conn *c)
 	bool use_tx;
 
 	for (int i = 0; i < c->nsub; i++) {
-		tx += (double)c->subs[i].s.tcp.bytes_acked;
-		rx += (double)c->subs[i].s.tcp.bytes_received;
+		tx += (double)c->subs[i].s->tcp.bytes_acked;
+		rx += (double)c->subs[i].s->tcp.bytes_received;
 	}
 	use_tx = tx >= rx;
 	for (int i = 0; i < c->nsub; i++) {
-		double b = (double)(use_tx ? c->subs[i].s.tcp.bytes_acked :
-					     c->subs[i].s.tcp.bytes_received);
+		double b = (double)(use_tx ? c->subs[i].s->tcp.bytes_acked :
+					     c->subs[i].s->tcp.bytes_received);
 		double t = use_tx ? tx : rx;
 
 		c->subs[i].share = t > 0 ? b / t : 0;
@@ -122,85 +150,143 @@ static uint64_t tuple_key(const struct diag_sock *s)
 	return k;
 }
 
-/* The connection a subflow belongs to: by token, or by 4-tuple when tokens are hidden. */
-static struct mc_conn *find_conn(struct mc_conns *cs, const struct hmap *by_token,
-				 const struct hmap *by_tuple, const struct diag_sock *t)
+/* The maps from a subflow to its connection; the 4-tuple one is made when first needed. */
+struct conn_maps {
+	struct hmap by_token, by_tuple;
+	bool tuple_made;
+	int err;
+};
+
+static int tuple_map_make(struct mc_conns *cs, struct conn_maps *m)
+{
+	m->tuple_made = true;
+	if (hmap_init(&m->by_tuple, cs->n))
+		return -ENOMEM;
+	for (size_t i = 0; i < cs->n; i++)
+		if (cs->v[i].kind != MC_CONN_LISTEN &&
+		    hmap_put(&m->by_tuple, tuple_key(&cs->v[i].s), (uint32_t)i))
+			return -ENOMEM;
+	return 0;
+}
+
+/*
+ * The connection a subflow belongs to: by token, or by 4-tuple when tokens
+ * are hidden (only unprivileged users, and plain TCP sockets, need that map).
+ */
+static struct mc_conn *find_conn(struct mc_conns *cs, struct conn_maps *m,
+				 const struct diag_sock *t)
 {
 	size_t pos = 0;
 	uint32_t i;
 
 	if (t->has_sf) {
-		while (hmap_next(by_token, t->token_loc, &pos, &i))
+		while (hmap_next(&m->by_token, t->token_loc, &pos, &i))
 			if (cs->v[i].s.has_mptcp && cs->v[i].s.mptcp.token == t->token_loc)
 				return &cs->v[i];
 		return NULL;
 	}
-	while (hmap_next(by_tuple, tuple_key(t), &pos, &i))
+	if (!m->tuple_made && (m->err = tuple_map_make(cs, m)))
+		return NULL;
+	while (hmap_next(&m->by_tuple, tuple_key(t), &pos, &i))
 		if (same_tuple(t, &cs->v[i].s))
 			return &cs->v[i];
 	return NULL;
 }
 
-int mc_conns_join(struct mc_conns *cs, const struct diag_sock *msk, size_t nmsk,
-		  const struct diag_sock *tcp, size_t ntcp, bool listeners)
+/*
+ * Indexes and joins in place: cs->v[0..cs->n) have their MPTCP socket in s
+ * and are zero otherwise. Listeners are dropped unless asked for. The TCP
+ * sockets come from several dumps (tv[k], tn[k] of them). On failure cs is
+ * freed.
+ */
+static int conns_index(struct mc_conns *cs, const struct diag_sock *const *tv, const size_t *tn,
+		       size_t nt, bool listeners)
 {
-	struct hmap by_token = { 0 }, by_tuple = { 0 };
+	struct conn_maps m = { 0 };
+	size_t ntcp = 0, nsubs = 0, n = 0;
+	uint32_t *owner = NULL;
 	int ret = -ENOMEM;
 
-	memset(cs, 0, sizeof(*cs));
-	if (nmsk >= UINT32_MAX)
-		return -E2BIG;
-	cs->v = calloc(nmsk ? nmsk : 1, sizeof(*cs->v));
-	if (!cs->v || hmap_init(&by_token, nmsk) || hmap_init(&by_tuple, nmsk))
+	if (cs->n >= UINT32_MAX) {
+		ret = -E2BIG;
 		goto out;
-	for (size_t i = 0; i < nmsk; i++) {
-		struct mc_conn *c;
+	}
+	if (hmap_init(&m.by_token, cs->n))
+		goto out;
+	for (size_t i = 0; i < cs->n; i++) {
+		struct mc_conn *c = &cs->v[n];
 
-		if (msk[i].state == TCP_LISTEN && !listeners)
+		if (cs->v[i].s.state == TCP_LISTEN && !listeners)
 			continue;
-		c = &cs->v[cs->n];
-		c->s = msk[i];
-		if (msk[i].state == TCP_LISTEN) {
+		if (i != n)
+			*c = cs->v[i];
+		if (c->s.state == TCP_LISTEN) {
 			c->kind = MC_CONN_LISTEN;
 		} else {
-			if (msk[i].has_mptcp && (msk[i].mptcp.flags & MC_MPTCP_INFO_FLAG_FALLBACK))
+			if (c->s.has_mptcp && (c->s.mptcp.flags & MC_MPTCP_INFO_FLAG_FALLBACK))
 				c->kind = MC_CONN_FALLBACK;
 			else
 				c->kind = MC_CONN_MPTCP;
-			if ((c->s.has_mptcp &&
-			     hmap_put(&by_token, c->s.mptcp.token, (uint32_t)cs->n)) ||
-			    hmap_put(&by_tuple, tuple_key(&c->s), (uint32_t)cs->n))
+			if (c->s.has_mptcp && hmap_put(&m.by_token, c->s.mptcp.token, (uint32_t)n))
 				goto out;
 		}
-		cs->n++;
+		n++;
 	}
-	for (size_t j = 0; j < ntcp; j++) {
-		const struct diag_sock *t = &tcp[j];
-		struct mc_conn *c;
+	cs->n = n;
+	/* Pass 1: the connection of each TCP socket, and how many subflows each connection gets. */
+	for (size_t k = 0; k < nt; k++)
+		ntcp += tn[k];
+	owner = malloc((ntcp ? ntcp : 1) * sizeof(*owner));
+	if (!owner)
+		goto out;
+	for (size_t k = 0, x = 0; k < nt; k++) {
+		for (size_t j = 0; j < tn[k]; j++, x++) {
+			const struct diag_sock *t = &tv[k][j];
+			struct mc_conn *c = NULL;
 
-		if (t->state == TCP_LISTEN)
-			continue;
-		if (!t->ulp_mptcp) {
-			/*
-			 * Plain TCP is never shown as MPTCP. But before Linux 6.15 the
-			 * kernel sends no ULP info at all without CAP_NET_ADMIN: a TCP
-			 * socket with an MPTCP socket's 4-tuple (unique in a namespace)
-			 * is that connection's first subflow all the same.
-			 */
-			c = find_conn(cs, &by_token, &by_tuple, t);
-			if (!c)
+			owner[x] = UINT32_MAX;
+			if (t->state == TCP_LISTEN)
 				continue;
-			cs->details_hidden = true;
-			if (conn_add_sub(c, t))
-				goto out;
-			continue;
+			if (!t->ulp_mptcp) {
+				/*
+				 * Plain TCP is never shown as MPTCP. But before Linux 6.15
+				 * the kernel sends no ULP info at all without CAP_NET_ADMIN:
+				 * a TCP socket with an MPTCP socket's 4-tuple (unique in a
+				 * namespace) is that connection's first subflow all the same.
+				 */
+				c = find_conn(cs, &m, t);
+				if (c)
+					cs->details_hidden = true;
+			} else {
+				if (!t->has_sf)
+					cs->details_hidden = true;
+				c = find_conn(cs, &m, t);
+			}
+			/* Beyond what any path manager opens: not shown. */
+			if (!c || c->nsub >= MC_MAX_SUBFLOWS)
+				continue;
+			c->nsub++;
+			nsubs++;
+			owner[x] = (uint32_t)(c - cs->v);
 		}
-		if (!t->has_sf)
-			cs->details_hidden = true;
-		c = find_conn(cs, &by_token, &by_tuple, t);
-		if (c && conn_add_sub(c, t))
-			goto out;
 	}
+	if (m.err) {
+		ret = m.err;
+		goto out;
+	}
+	/* Pass 2: one array for all subflows, each connection's together. */
+	cs->sub_pool = malloc((nsubs ? nsubs : 1) * sizeof(*cs->sub_pool));
+	if (!cs->sub_pool)
+		goto out;
+	for (size_t i = 0, off = 0; i < cs->n; i++) {
+		cs->v[i].subs = cs->sub_pool + off;
+		off += (size_t)cs->v[i].nsub;
+		cs->v[i].nsub = 0;
+	}
+	for (size_t k = 0, x = 0; k < nt; k++)
+		for (size_t j = 0; j < tn[k]; j++, x++)
+			if (owner[x] != UINT32_MAX)
+				conn_add_sub(&cs->v[owner[x]], &tv[k][j]);
 	for (size_t i = 0; i < cs->n; i++) {
 		conn_shares(&cs->v[i]);
 		if (cs->v[i].kind == MC_CONN_FALLBACK)
@@ -208,11 +294,34 @@ int mc_conns_join(struct mc_conns *cs, const struct diag_sock *msk, size_t nmsk,
 	}
 	ret = 0;
 out:
-	hmap_free(&by_token);
-	hmap_free(&by_tuple);
+	free(owner);
+	hmap_free(&m.by_token);
+	hmap_free(&m.by_tuple);
 	if (ret)
 		mc_conns_free(cs);
 	return ret;
+}
+
+int mc_conns_join(struct mc_conns *cs, const struct diag_sock *msk, size_t nmsk,
+		  const struct diag_sock *tcp, size_t ntcp, bool listeners)
+{
+	memset(cs, 0, sizeof(*cs));
+	if (nmsk >= UINT32_MAX)
+		return -E2BIG;
+	cs->v = calloc(nmsk ? nmsk : 1, sizeof(*cs->v));
+	if (!cs->v)
+		return -ENOMEM;
+	for (size_t i = 0; i < nmsk; i++)
+		cs->v[i].s = msk[i];
+	cs->n = nmsk;
+	cs->store[0] = malloc((ntcp ? ntcp : 1) * sizeof(*tcp));
+	if (!cs->store[0]) {
+		mc_conns_free(cs);
+		return -ENOMEM;
+	}
+	if (ntcp)
+		memcpy(cs->store[0], tcp, ntcp * sizeof(*tcp));
+	return conns_index(cs, (const struct diag_sock *const *)cs->store, &ntcp, 1, listeners);
 }
 
 int mc_conns_rates(struct mc_conns *cur, const struct mc_conns *prev, double dt)
@@ -226,7 +335,7 @@ int mc_conns_rates(struct mc_conns *cur, const struct mc_conns *prev, double dt)
 		return dt <= 0 ? -EINVAL : -ENOMEM;
 	for (size_t i = 0; i < prev->n && i < (1U << 24); i++)
 		for (int k = 0; k < prev->v[i].nsub; k++)
-			if (hmap_put(&h, tuple_key(&prev->v[i].subs[k].s),
+			if (hmap_put(&h, tuple_key(prev->v[i].subs[k].s),
 				     (uint32_t)(i << 8 | (size_t)k)))
 				goto out;
 	for (size_t i = 0; i < cur->n; i++) {
@@ -235,19 +344,19 @@ int mc_conns_rates(struct mc_conns *cur, const struct mc_conns *prev, double dt)
 			size_t pos = 0;
 			uint32_t v;
 
-			while (hmap_next(&h, tuple_key(&sf->s), &pos, &v)) {
-				const struct diag_sock *o = &prev->v[v >> 8].subs[v & 0xff].s;
+			while (hmap_next(&h, tuple_key(sf->s), &pos, &v)) {
+				const struct diag_sock *o = prev->v[v >> 8].subs[v & 0xff].s;
 
-				if (!same_tuple(o, &sf->s))
+				if (!same_tuple(o, sf->s))
 					continue;
 				sf->has_rate = true;
-				sf->tx_bps = sf->s.tcp.bytes_acked >= o->tcp.bytes_acked ?
-						     (double)(sf->s.tcp.bytes_acked -
+				sf->tx_bps = sf->s->tcp.bytes_acked >= o->tcp.bytes_acked ?
+						     (double)(sf->s->tcp.bytes_acked -
 							      o->tcp.bytes_acked) *
 							     8 / dt :
 						     0;
-				sf->rx_bps = sf->s.tcp.bytes_received >= o->tcp.bytes_received ?
-						     (double)(sf->s.tcp.bytes_received -
+				sf->rx_bps = sf->s->tcp.bytes_received >= o->tcp.bytes_received ?
+						     (double)(sf->s->tcp.bytes_received -
 							      o->tcp.bytes_received) *
 							     8 / dt :
 						     0;
@@ -260,71 +369,156 @@ out:
 	return 0;
 }
 
-struct tcp_dump {
-	struct vec v;
+/* One sock_diag dump (a half, or all), run on a thread of its own. */
+struct dump_job {
+	int family, protocol;
+	uint32_t states;
+	bool halved;
+	struct diag_half half;
+	struct diag_sink sink;
 	struct mc_err e;
 	int ret;
 };
 
-/* The TCP table walk is the slow half: it runs on a second core meanwhile. */
-static void *tcp_dump_thread(void *arg)
+static void *dump_job_run(void *arg)
 {
-	struct tcp_dump *t = arg;
+	struct dump_job *j = arg;
 	struct nl nl;
 
-	t->ret = nl_open(&nl, NETLINK_SOCK_DIAG, &t->e);
-	if (t->ret)
+	j->ret = nl_open(&nl, NETLINK_SOCK_DIAG, &j->e);
+	if (j->ret)
 		return NULL;
-	t->ret = diag_dump(&nl, AF_INET, IPPROTO_TCP, NOT_LISTEN, vec_push, &t->v, &t->e);
+	j->ret = diag_dump_sink(&nl, j->family, j->protocol, j->states, j->halved ? &j->half : NULL,
+				&j->sink, &j->e);
 	nl_close(&nl);
 	return NULL;
 }
 
+/* The middle of this namespace's ephemeral port range: where a dump is cut in two. */
+static uint16_t ephemeral_middle(void)
+{
+	unsigned int lo = 32768, hi = 60999;
+	FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "re");
+
+	if (f) {
+		if (fscanf(f, "%u %u", &lo, &hi) != 2 || lo == 0 || hi > 65535 || lo > hi) {
+			lo = 32768;
+			hi = 60999;
+		}
+		fclose(f);
+	}
+	return (uint16_t)((lo + hi + 1) / 2);
+}
+
+/*
+ * The kernel fills a dump on the CPU of the reader, at about 1 us a socket
+ * for MPTCP and 2 us for TCP (measured with 20,000 of each): that is most of
+ * status's time. With two or more CPUs the TCP table, the slower one, is
+ * dumped in two halves on two threads while a third dumps the MPTCP table,
+ * so every CPU fills replies at once. Halving the MPTCP table too costs more
+ * than it gains: each half walks the whole token table (bench/b_status.sh).
+ */
 int mc_conns_load(struct mc_conns *cs, bool listeners, struct mc_err *e)
 {
-	struct tcp_dump t = { 0 };
-	struct vec msk = { 0 };
-	bool threaded, any_v6 = false;
-	pthread_t th;
-	struct nl nl;
-	int ret;
+	enum {
+		MSK,
+		TCP0,
+		TCP1,
+		NJOBS
+	};
+	struct dump_job j[NJOBS] = { 0 };
+	pthread_t th[NJOBS];
+	bool started[NJOBS] = { false };
+	/* MPTCPCTL_DIAG_HALVES: "off" dumps whole, "strict" has no fallback (for the tests). */
+	const char *mode = getenv("MPTCPCTL_DIAG_HALVES");
+	bool strict = mode && !strcmp(mode, "strict"), any_v6 = false;
+	bool halved = (strict || sysconf(_SC_NPROCESSORS_ONLN) > 1) && !(mode && !strcmp(mode, "off"));
+	int njobs = halved ? NJOBS : TCP1, ret = 0;
+	uint16_t split = halved ? ephemeral_middle() : 1;
+	struct vec tcp[3] = { 0 }; /* TCP0, TCP1 and the IPv6 subflows */
+	struct conn_vec msk = { 0 };
 
 	memset(cs, 0, sizeof(*cs));
-	ret = nl_open(&nl, NETLINK_SOCK_DIAG, e);
-	if (ret)
-		return ret;
-	threaded = pthread_create(&th, NULL, tcp_dump_thread, &t) == 0;
-	ret = diag_dump(&nl, AF_UNSPEC, IPPROTO_MPTCP, listeners ? ALL_STATES : NOT_LISTEN,
-			vec_push, &msk, e);
-	if (threaded) {
-		pthread_join(th, NULL);
-	} else {
-		tcp_dump_thread(&t);
+	for (int i = 0; i < NJOBS; i++) {
+		j[i].family = i == MSK ? AF_UNSPEC : AF_INET;
+		j[i].protocol = i == MSK ? IPPROTO_MPTCP : IPPROTO_TCP;
+		j[i].states = i == MSK && listeners ? ALL_STATES : NOT_LISTEN;
+		j[i].halved = halved && i != MSK;
+		j[i].half.split = split;
+		j[i].half.half = i == TCP1;
+		if (i == MSK)
+			j[i].sink = (struct diag_sink){ conn_slot, conn_keep, &msk };
+		else
+			j[i].sink = (struct diag_sink){ vec_slot, vec_keep, &tcp[i - TCP0] };
 	}
-	if (!ret && t.ret) {
-		*e = t.e;
-		ret = t.ret;
+	for (int i = 1; i < njobs; i++)
+		started[i] = pthread_create(&th[i], NULL, dump_job_run, &j[i]) == 0;
+	dump_job_run(&j[MSK]);
+	for (int i = 1; i < njobs; i++) {
+		if (started[i])
+			pthread_join(th[i], NULL);
+		else
+			dump_job_run(&j[i]);
 	}
+	/* A kernel whose filter audit refuses the halves: one whole dump, as before. */
+	if (halved && !strict && (j[TCP0].ret == -EINVAL || j[TCP1].ret == -EINVAL)) {
+		for (int i = TCP0; i <= TCP1; i++) {
+			tcp[i - TCP0].n = 0;
+			j[i].ret = 0;
+		}
+		j[TCP0].halved = false;
+		dump_job_run(&j[TCP0]);
+	}
+	for (int i = 0; i < njobs && !ret; i++)
+		if (j[i].ret) {
+			*e = j[i].e;
+			ret = j[i].ret;
+		}
 	/* Only an IPv6 MPTCP socket can have IPv6 subflows: skip that walk otherwise. */
 	for (size_t i = 0; i < msk.n; i++)
-		any_v6 |= msk.v[i].sock_family == AF_INET6 && msk.v[i].state != TCP_LISTEN;
-	if (!ret && any_v6)
-		ret = diag_dump(&nl, AF_INET6, IPPROTO_TCP, NOT_LISTEN, vec_push, &t.v, e);
-	nl_close(&nl);
-	if (!ret) {
-		ret = mc_conns_join(cs, msk.v, msk.n, t.v.v, t.v.n, listeners);
+		any_v6 |= msk.v[i].s.sock_family == AF_INET6 && msk.v[i].s.state != TCP_LISTEN;
+	if (!ret && any_v6) {
+		struct nl nl;
+
+		ret = nl_open(&nl, NETLINK_SOCK_DIAG, e);
+		if (!ret) {
+			struct diag_sink v6 = { vec_slot, vec_keep, &tcp[2] };
+
+			ret = diag_dump_sink(&nl, AF_INET6, IPPROTO_TCP, NOT_LISTEN, NULL, &v6, e);
+			nl_close(&nl);
+		}
+	}
+	if (!ret && !msk.v) {
+		msk.v = calloc(1, sizeof(*msk.v)); /* no connections: still an array */
+		if (!msk.v)
+			ret = mc_err_set(e, -ENOMEM, "listing MPTCP sockets");
+	}
+	if (ret) {
+		free(msk.v);
+	} else {
+		const struct diag_sock *tv[] = { tcp[0].v, tcp[1].v, tcp[2].v };
+		size_t tn[] = { tcp[0].n, tcp[1].n, tcp[2].n };
+
+		cs->v = msk.v;
+		cs->n = msk.n;
+		for (int i = 0; i < 3; i++) {
+			cs->store[i] = tcp[i].v; /* cs owns them now, also on failure */
+			tcp[i].v = NULL;
+		}
+		ret = conns_index(cs, tv, tn, 3, listeners);
 		if (ret)
 			mc_err_set(e, ret, "joining subflows to connections");
 	}
-	free(msk.v);
-	free(t.v.v);
+	for (int i = 0; i < 3; i++)
+		free(tcp[i].v);
 	return ret;
 }
 
 void mc_conns_free(struct mc_conns *cs)
 {
-	for (size_t i = 0; i < cs->n; i++)
-		free(cs->v[i].subs);
+	for (size_t i = 0; i < sizeof(cs->store) / sizeof(cs->store[0]); i++)
+		free(cs->store[i]);
+	free(cs->sub_pool);
 	free(cs->v);
 	memset(cs, 0, sizeof(*cs));
 }
@@ -407,22 +601,35 @@ out:
 	hmap_free(&h);
 }
 
+#define IF_MAX 64
+#define ADDR_MAX 256
+
 struct if_ctx {
-	struct mc_conns *cs;
-	struct rt_link links[64];
+	struct rt_link links[IF_MAX];
 	int nlinks;
+	struct rt_addr addrs[ADDR_MAX];
+	int naddrs;
 };
 
 static int link_cb(const struct rt_link *l, void *data)
 {
 	struct if_ctx *c = data;
 
-	if (c->nlinks < 64)
+	if (c->nlinks < IF_MAX)
 		c->links[c->nlinks++] = *l;
 	return 0;
 }
 
-static const char *ifname_of(struct if_ctx *c, int ifindex)
+static int addr_cb(const struct rt_addr *a, void *data)
+{
+	struct if_ctx *c = data;
+
+	if (c->naddrs < ADDR_MAX)
+		c->addrs[c->naddrs++] = *a;
+	return 0;
+}
+
+static const char *ifname_of(const struct if_ctx *c, int ifindex)
 {
 	for (int i = 0; i < c->nlinks; i++)
 		if (c->links[i].ifindex == ifindex)
@@ -430,26 +637,28 @@ static const char *ifname_of(struct if_ctx *c, int ifindex)
 	return NULL;
 }
 
-static int addr_cb(const struct rt_addr *a, void *data)
+/* The device of a local address, or NULL. */
+static const char *ifname_by_addr(const struct if_ctx *c, const struct diag_sock *s)
 {
-	struct if_ctx *c = data;
-	const char *name = ifname_of(c, a->ifindex);
+	for (int i = 0; i < c->naddrs; i++) {
+		const struct rt_addr *a = &c->addrs[i];
 
-	for (size_t i = 0; name && i < c->cs->n; i++) {
-		struct mc_conn *cn = &c->cs->v[i];
-
-		for (int k = 0; k < cn->nsub; k++) {
-			struct mc_subflow *sf = &cn->subs[k];
-
-			if (sf->ifname[0] || sf->s.family != a->p.family ||
-			    memcmp(sf->s.src.a.raw, a->p.a.raw, mc_prefix_alen(&a->p)))
-				continue;
-			snprintf(sf->ifname, sizeof(sf->ifname), "%s", name);
-		}
+		if (s->family == a->p.family &&
+		    !memcmp(s->src.a.raw, a->p.a.raw, mc_prefix_alen(&a->p)))
+			return ifname_of(c, a->ifindex);
 	}
-	return 0;
+	return NULL;
 }
 
+/*
+ * One pass over the subflows, first answer wins:
+ * 1. a subflow bound to a device (an endpoint with dev) says so itself;
+ * 2. an unbound subflow of a connection with joins (a passive one, on the
+ *    server) leaves by its route to the peer, which is not always the
+ *    device of its local address (10.0.0.2 -> 192.168.0.1 goes out eno2);
+ * 3. else the device of its local address (single-subflow connections:
+ *    the cheap answer).
+ */
 int mc_conns_ifnames(struct mc_conns *cs, struct mc_err *e)
 {
 	struct if_ctx *c = calloc(1, sizeof(*c));
@@ -458,43 +667,34 @@ int mc_conns_ifnames(struct mc_conns *cs, struct mc_err *e)
 
 	if (!c)
 		return -ENOMEM;
-	c->cs = cs;
 	ret = nl_open(&nl, NETLINK_ROUTE, e);
 	if (ret)
 		goto out;
 	ret = rt_link_dump(&nl, link_cb, c, e);
-	/* A subflow bound to a device (an endpoint with dev) says so itself. */
-	for (size_t i = 0; !ret && i < cs->n; i++)
-		for (int k = 0; k < cs->v[i].nsub; k++) {
-			const char *n = ifname_of(c, cs->v[i].subs[k].s.ifindex);
-
-			if (n)
-				snprintf(cs->v[i].subs[k].ifname, IF_NAMESIZE, "%s", n);
-		}
-	/*
-	 * An unbound subflow of a connection with joins (a passive one, on the
-	 * server) leaves by its route to the peer, which is not always the
-	 * device of its local address (10.0.0.2 -> 192.168.0.1 goes out eno2).
-	 * Single-subflow connections keep the cheap answer below.
-	 */
-	for (size_t i = 0; !ret && i < cs->n; i++) {
-		if (cs->v[i].nsub < 2)
-			continue;
-		for (int k = 0; k < cs->v[i].nsub; k++) {
-			struct mc_subflow *sf = &cs->v[i].subs[k];
-			struct mc_err re = { 0 };
-			struct rt_route r;
-			const char *n;
-
-			if (sf->ifname[0] || rt_route_get(&nl, &sf->s.src, &sf->s.dst, &r, &re))
-				continue;
-			n = ifname_of(c, r.oif);
-			if (n)
-				snprintf(sf->ifname, IF_NAMESIZE, "%s", n);
-		}
-	}
 	if (!ret)
 		ret = rt_addr_dump(&nl, AF_UNSPEC, addr_cb, c, e);
+	for (size_t i = 0; !ret && i < cs->n; i++) {
+		for (int k = 0; k < cs->v[i].nsub; k++) {
+			struct mc_subflow *sf = &cs->v[i].subs[k];
+			const char *n = sf->s->ifindex ? ifname_of(c, sf->s->ifindex) : NULL;
+
+			if (!n && cs->v[i].nsub > 1) {
+				struct mc_err re = { 0 };
+				struct rt_route r;
+
+				if (!rt_route_get(&nl, &sf->s->src, &sf->s->dst, &r, &re))
+					n = ifname_of(c, r.oif);
+			}
+			if (!n)
+				n = ifname_by_addr(c, sf->s);
+			if (n) {
+				size_t l = strnlen(n, IF_NAMESIZE - 1);
+
+				memcpy(sf->ifname, n, l);
+				sf->ifname[l] = '\0';
+			}
+		}
+	}
 	nl_close(&nl);
 out:
 	free(c);

@@ -18,7 +18,8 @@ struct nlmsghdr *diag_req_build(void *buf, int family, int protocol, uint32_t st
 	r->sdiag_family = (uint8_t)family;
 	r->sdiag_protocol = protocol == IPPROTO_MPTCP ? 0 : (uint8_t)protocol;
 	r->idiag_states = states;
-	r->idiag_ext = 1 << (INET_DIAG_INFO - 1) | 1 << (INET_DIAG_CONG - 1);
+	/* No INET_DIAG_CONG: nothing shows it, and it costs every TCP socket an attribute. */
+	r->idiag_ext = 1 << (INET_DIAG_INFO - 1);
 	if (protocol > 255)
 		mnl_attr_put_u32(nlh, INET_DIAG_REQ_PROTOCOL, (uint32_t)protocol);
 	return nlh;
@@ -86,25 +87,47 @@ static int parse_ulp(const struct nlattr *nest, struct diag_sock *s)
 	return 0;
 }
 
+/* A field of a tcp_info of len bytes; 0 past the end (older kernels send less). */
+static uint64_t ti_field(const uint8_t *p, size_t len, size_t off, size_t size)
+{
+	uint64_t v64 = 0;
+	uint32_t v32 = 0;
+	uint8_t v8 = 0;
+
+	if (off + size > len)
+		return 0;
+	switch (size) {
+	case 8:
+		memcpy(&v64, p + off, 8);
+		return v64;
+	case 4:
+		memcpy(&v32, p + off, 4);
+		return v32;
+	default:
+		memcpy(&v8, p + off, 1);
+		return v8;
+	}
+}
+
+#define TI(f) ti_field(p, len, offsetof(struct tcp_info, f), sizeof(((struct tcp_info *)0)->f))
+
+/* Only the fields shown, read in place: no copy of the whole struct per socket. */
 static void parse_tcp_info(const struct nlattr *a, struct diag_sock *s)
 {
-	struct tcp_info ti;
+	const uint8_t *p = mnl_attr_get_payload(a);
 	size_t len = mnl_attr_get_payload_len(a);
 
-	/* Older kernels send a shorter struct: the missing tail stays zero. */
-	memset(&ti, 0, sizeof(ti));
-	memcpy(&ti, mnl_attr_get_payload(a), len < sizeof(ti) ? len : sizeof(ti));
 	s->has_tcp = true;
-	s->tcp.rtt_us = ti.tcpi_rtt;
-	s->tcp.rttvar_us = ti.tcpi_rttvar;
-	s->tcp.snd_cwnd = ti.tcpi_snd_cwnd;
-	s->tcp.snd_mss = ti.tcpi_snd_mss;
-	s->tcp.retrans = ti.tcpi_retrans;
-	s->tcp.total_retrans = ti.tcpi_total_retrans;
-	s->tcp.bytes_sent = ti.tcpi_bytes_sent;
-	s->tcp.bytes_acked = ti.tcpi_bytes_acked;
-	s->tcp.bytes_received = ti.tcpi_bytes_received;
-	s->tcp.delivery_rate = ti.tcpi_delivery_rate;
+	s->tcp.rtt_us = (uint32_t)TI(tcpi_rtt);
+	s->tcp.rttvar_us = (uint32_t)TI(tcpi_rttvar);
+	s->tcp.snd_cwnd = (uint32_t)TI(tcpi_snd_cwnd);
+	s->tcp.snd_mss = (uint32_t)TI(tcpi_snd_mss);
+	s->tcp.retrans = (uint32_t)TI(tcpi_retrans);
+	s->tcp.total_retrans = (uint32_t)TI(tcpi_total_retrans);
+	s->tcp.bytes_sent = TI(tcpi_bytes_sent);
+	s->tcp.bytes_acked = TI(tcpi_bytes_acked);
+	s->tcp.bytes_received = TI(tcpi_bytes_received);
+	s->tcp.delivery_rate = TI(tcpi_delivery_rate);
 }
 
 int diag_sock_parse(const struct nlmsghdr *nlh, int protocol, struct diag_sock *s)
@@ -163,37 +186,124 @@ int diag_sock_parse(const struct nlmsghdr *nlh, int protocol, struct diag_sock *
 
 struct dump_ctx {
 	int protocol;
-	diag_cb cb;
-	void *data;
+	const struct diag_sink *sink;
 };
 
 static int dump_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct dump_ctx *c = data;
-	struct diag_sock s;
-	int ret = diag_sock_parse(nlh, c->protocol, &s);
+	struct diag_sock *s = c->sink->slot(c->sink->data);
+	int ret;
 
+	if (!s)
+		return -ENOMEM;
+	ret = diag_sock_parse(nlh, c->protocol, s);
 	if (ret == -ENOENT)
 		return 0;
 	if (ret)
 		return ret;
-	return c->cb(&s, c->data);
+	return c->sink->keep(c->sink->data);
+}
+
+/* diag_dump's sink: one socket on the stack, handed to the callback. */
+struct cb_sink {
+	struct diag_sock s;
+	diag_cb cb;
+	void *data;
+};
+
+static struct diag_sock *cb_slot(void *data)
+{
+	return &((struct cb_sink *)data)->s;
+}
+
+static int cb_keep(void *data)
+{
+	struct cb_sink *c = data;
+
+	return c->cb(&c->s, c->data);
+}
+
+static void bc_op(struct inet_diag_bc_op *op, uint8_t code, uint8_t yes, uint16_t no)
+{
+	op->code = code;
+	op->yes = yes;
+	op->no = no;
+}
+
+/*
+ * The kernel's audit (inet_diag_bc_audit) walks only the "yes" chain and
+ * wants every "no" target on it, so the program is a straight line: a
+ * comparison's yes goes to the next op, and a JMP (which always takes "no")
+ * ends the first branch. Accept is landing exactly on the end, reject is
+ * jumping 4 bytes past it. Half 0 (half 1 swaps the two D_ comparisons):
+ *
+ *    0  S_GE split      yes -> 8     no -> 20   (sport below split)
+ *    8  D_GE split      yes -> 16    no -> reject
+ *   16  JMP                          no -> accept
+ *   20  D_LE split-1   yes -> accept no -> reject
+ */
+size_t diag_half_bytecode(const struct diag_half *h, void *buf, size_t len)
+{
+	struct inet_diag_bc_op op[7];
+	uint16_t hi = h->split, lo = (uint16_t)(h->split - 1);
+
+	if (len < sizeof(op) || h->split == 0 || (h->half != 0 && h->half != 1))
+		return 0;
+	bc_op(&op[0], INET_DIAG_BC_S_GE, 8, 20);
+	bc_op(&op[1], 0, 0, hi);
+	if (h->half == 0) {
+		bc_op(&op[2], INET_DIAG_BC_D_GE, 8, 24);
+		bc_op(&op[3], 0, 0, hi);
+	} else {
+		bc_op(&op[2], INET_DIAG_BC_D_LE, 8, 24);
+		bc_op(&op[3], 0, 0, lo);
+	}
+	bc_op(&op[4], INET_DIAG_BC_JMP, 4, 12);
+	if (h->half == 0) {
+		bc_op(&op[5], INET_DIAG_BC_D_LE, 8, 12);
+		bc_op(&op[6], 0, 0, lo);
+	} else {
+		bc_op(&op[5], INET_DIAG_BC_D_GE, 8, 12);
+		bc_op(&op[6], 0, 0, hi);
+	}
+	memcpy(buf, op, sizeof(op));
+	return sizeof(op);
 }
 
 int diag_dump(struct nl *nl, int family, int protocol, uint32_t states, diag_cb cb, void *data,
 	      struct mc_err *e)
 {
+	struct cb_sink c = { .cb = cb, .data = data };
+	struct diag_sink sink = { cb_slot, cb_keep, &c };
+
+	return diag_dump_sink(nl, family, protocol, states, NULL, &sink, e);
+}
+
+int diag_dump_sink(struct nl *nl, int family, int protocol, uint32_t states,
+		   const struct diag_half *h, const struct diag_sink *sink, struct mc_err *e)
+{
 	static const int families[] = { AF_INET, AF_INET6 };
-	struct dump_ctx c = { protocol, cb, data };
+	struct dump_ctx c = { protocol, sink };
 	char buf[NL_REQ_BUF];
 
 	for (size_t i = 0; i < 2; i++) {
+		struct nlmsghdr *nlh;
 		int ret;
 
 		if (family != AF_UNSPEC && family != families[i])
 			continue;
-		ret = nl_dump(nl, diag_req_build(buf, families[i], protocol, states), dump_cb, &c,
-			      NULL, e);
+		nlh = diag_req_build(buf, families[i], protocol, states);
+		if (h) {
+			char bc[32];
+			size_t n = diag_half_bytecode(h, bc, sizeof(bc));
+
+			if (!n)
+				return mc_err_set(e, -EINVAL, "dump half %d of split %u", h->half,
+						  h->split);
+			mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, n, bc);
+		}
+		ret = nl_dump(nl, nlh, dump_cb, &c, NULL, e);
 		if (ret == -ENOENT && protocol == IPPROTO_MPTCP)
 			return mc_err_set(
 				e, -EPROTONOSUPPORT,

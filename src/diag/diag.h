@@ -56,12 +56,41 @@ typedef int (*diag_cb)(const struct diag_sock *s, void *data);
 int diag_dump(struct nl *nl, int family, int protocol, uint32_t states, diag_cb cb, void *data,
 	      struct mc_err *e);
 
+/*
+ * A dump cut in two halves that the kernel can fill at the same time on two
+ * CPUs: half 0 has the sockets whose ports are both below split or both at or
+ * above it, half 1 the others. With split in the middle of the ephemeral
+ * range each half gets about half of a server's sockets (one listening port,
+ * remote ports spread) and half of a client's.
+ */
+struct diag_half {
+	uint16_t split; /* 1..65535 */
+	int half; /* 0 or 1 */
+};
+
+/* The sock_diag filter program of a half (pure): its length in bytes, at most 28. */
+size_t diag_half_bytecode(const struct diag_half *h, void *buf, size_t len);
+/*
+ * Where a dump of many sockets decodes each one straight to, with no copy:
+ * slot gives the memory (NULL: -ENOMEM), keep takes it (0 or -errno); a
+ * reply that is not a socket is decoded into a slot and not kept.
+ */
+struct diag_sink {
+	struct diag_sock *(*slot)(void *data);
+	int (*keep)(void *data);
+	void *data;
+};
+
+/* diag_dump into a sink, of one half (h) or of everything (h == NULL). */
+int diag_dump_sink(struct nl *nl, int family, int protocol, uint32_t states,
+		   const struct diag_half *h, const struct diag_sink *sink, struct mc_err *e);
+
 /* ---- the model: connections and their subflows ---- */
 
 #define MC_MAX_SUBFLOWS 255
 
 struct mc_subflow {
-	struct diag_sock s;
+	const struct diag_sock *s; /* in the store of its struct mc_conns */
 	char ifname[IF_NAMESIZE];
 	double share; /* of the connection's bytes in the busier direction, 0..1 */
 	bool has_rate; /* set by mc_conns_rates when the subflow was seen before */
@@ -88,13 +117,15 @@ struct mc_conn {
 struct mc_conns {
 	struct mc_conn *v;
 	size_t n;
+	struct mc_subflow *sub_pool; /* every connection's subs point into it */
+	struct diag_sock *store[3]; /* the TCP sockets the subflows point to */
 	bool details_hidden; /* subflow tokens hidden: not CAP_NET_ADMIN */
 	bool procs_hidden; /* some processes' fds unreadable */
 };
 
 /* Dumps MPTCP and TCP sockets of the current namespace and joins them. */
 int mc_conns_load(struct mc_conns *c, bool listeners, struct mc_err *e);
-/* Pure part of the above: join arrays of decoded sockets (tests, fuzzers). */
+/* Pure part of the above: join arrays of decoded sockets (tests, fuzzers); tcp is copied. */
 int mc_conns_join(struct mc_conns *c, const struct diag_sock *msk, size_t nmsk,
 		  const struct diag_sock *tcp, size_t ntcp, bool listeners);
 void mc_conns_free(struct mc_conns *c);

@@ -96,14 +96,14 @@ static void check_conns(const struct mc_conns *cs, size_t nmsk, size_t ntcp, boo
 		for (int k = 0; k < c->nsub; k++) {
 			const struct mc_subflow *sf = &c->subs[k];
 
-			if (sf->s.protocol != IPPROTO_TCP || sf->s.state == TCP_LISTEN)
+			if (sf->s->protocol != IPPROTO_TCP || sf->s->state == TCP_LISTEN)
 				abort();
 			/*
 			 * Plain TCP is never a subflow; a socket without ULP info may
 			 * only be the first subflow, with its connection's 4-tuple
 			 * (what an older kernel shows an unprivileged user).
 			 */
-			if (!sf->s.ulp_mptcp && !same_tuple(&sf->s, &c->s))
+			if (!sf->s->ulp_mptcp && !same_tuple(sf->s, &c->s))
 				abort();
 			if (fit && !(sf->share >= 0 && sf->share <= 1))
 				abort();

@@ -1008,9 +1008,9 @@ static void check_two_paths(const struct mc_conn *c)
 	assert_null(c->why);
 	assert_int_equal(c->nsub, 2);
 	assert_int_equal(c->nsub_established, 2);
-	assert_int_equal(c->subs[0].s.sport, 34680);
-	assert_int_equal(c->subs[1].s.sport, 44113);
-	assert_true(c->subs[1].s.sf_flags & MC_SF_JOIN_LOC);
+	assert_int_equal(c->subs[0].s->sport, 34680);
+	assert_int_equal(c->subs[1].s->sport, 44113);
+	assert_true(c->subs[1].s->sf_flags & MC_SF_JOIN_LOC);
 	assert_true(fabs(c->subs[0].share + c->subs[1].share - 1.0) < 1e-12);
 	assert_true(fabs(c->subs[0].share - (double)ACKED_SF1 / (ACKED_SF1 + ACKED_SF2)) < 1e-12);
 	assert_true(c->subs[1].share > 0.05 && c->subs[1].share < 0.1);
@@ -1080,7 +1080,7 @@ static void test_join_order(void **state)
 
 		assert_non_null(c);
 		assert_int_equal(c->nsub, 2);
-		assert_int_equal(c->subs[0].s.sport, 44113);
+		assert_int_equal(c->subs[0].s->sport, 44113);
 		assert_true(fabs(c->subs[0].share + c->subs[1].share - 1.0) < 1e-12);
 	}
 	mc_conns_free(&cs);
@@ -1153,7 +1153,7 @@ static void test_join_hidden_tokens(void **state)
 	assert_non_null(c);
 	assert_int_equal(c->kind, MC_CONN_MPTCP);
 	assert_int_equal(c->nsub, 1);
-	assert_int_equal(c->subs[0].s.sport, 34680);
+	assert_int_equal(c->subs[0].s->sport, 34680);
 	assert_true(fabs(c->subs[0].share - 1.0) < 1e-12);
 	c = conn_by_sport(&cs, 54440);
 	assert_non_null(c);
@@ -1168,7 +1168,7 @@ static void test_join_hidden_tokens(void **state)
  * look like plain TCP: today they are never joined, and nothing says that
  * details are hidden. This pins the current behaviour; the fix proposed with
  * these tests (join the TCP socket whose 4-tuple is the MPTCP socket's, and
- * set details_hidden) turns it into nsub 1, subs[0].s.sport 34680 and
+ * set details_hidden) turns it into nsub 1, subs[0].s->sport 34680 and
  * details_hidden true.
  */
 static void test_join_pre_6_15_unpriv(void **state)
@@ -1189,7 +1189,7 @@ static void test_join_pre_6_15_unpriv(void **state)
 	assert_int_equal(cs.v[0].kind, MC_CONN_MPTCP);
 	/* Before 6.15 the subflows carry no ULP info: the first is matched by its 4-tuple. */
 	assert_int_equal(cs.v[0].nsub, 1);
-	assert_int_equal(cs.v[0].subs[0].s.sport, 34680);
+	assert_int_equal(cs.v[0].subs[0].s->sport, 34680);
 	assert_true(cs.details_hidden);
 	mc_conns_free(&cs);
 }
@@ -1241,6 +1241,152 @@ static void test_join_many_subflows(void **state)
 	free(tcp);
 }
 
+/* ---- the dump halves: the filter program, run and audited as the kernel does ---- */
+
+/* inet_diag_bc_run for the ops diag_half_bytecode uses. */
+static bool bc_run(const uint8_t *bc, int len, uint16_t sport, uint16_t dport)
+{
+	while (len > 0) {
+		struct inet_diag_bc_op op, arg;
+		bool yes;
+
+		memcpy(&op, bc, sizeof(op));
+		memcpy(&arg, bc + sizeof(op), sizeof(arg));
+		switch (op.code) {
+		case INET_DIAG_BC_JMP:
+			yes = false;
+			break;
+		case INET_DIAG_BC_S_GE:
+			yes = sport >= arg.no;
+			break;
+		case INET_DIAG_BC_S_LE:
+			yes = sport <= arg.no;
+			break;
+		case INET_DIAG_BC_D_GE:
+			yes = dport >= arg.no;
+			break;
+		case INET_DIAG_BC_D_LE:
+			yes = dport <= arg.no;
+			break;
+		default:
+			fail_msg("op %u", op.code);
+			return false;
+		}
+		len -= yes ? op.yes : op.no;
+		bc += yes ? op.yes : op.no;
+	}
+	return len == 0;
+}
+
+/* inet_diag_bc_audit's valid_cc: is offset cc on the chain of "yes" jumps? */
+static bool bc_valid_cc(const uint8_t *bc, int len, int cc)
+{
+	while (len >= 0) {
+		struct inet_diag_bc_op op;
+
+		if (cc > len)
+			return false;
+		if (cc == len)
+			return true;
+		memcpy(&op, bc, sizeof(op));
+		if (op.yes < 4 || op.yes & 3)
+			return false;
+		len -= op.yes;
+		bc += op.yes;
+	}
+	return false;
+}
+
+/* inet_diag_bc_audit for the same ops: what the kernel checks before it runs a program. */
+static bool bc_audit(const uint8_t *start, int total)
+{
+	const uint8_t *bc = start;
+	int len = total;
+
+	while (len > 0) {
+		struct inet_diag_bc_op op;
+		int min_len = sizeof(op);
+
+		memcpy(&op, bc, sizeof(op));
+		switch (op.code) {
+		case INET_DIAG_BC_S_GE:
+		case INET_DIAG_BC_S_LE:
+		case INET_DIAG_BC_D_GE:
+		case INET_DIAG_BC_D_LE:
+			min_len += sizeof(op);
+			if (len < min_len)
+				return false;
+			break;
+		case INET_DIAG_BC_JMP:
+			break;
+		default:
+			return false;
+		}
+		if (op.no < min_len || op.no > len + 4 || op.no & 3)
+			return false;
+		if (op.no < len && !bc_valid_cc(start, total, len - op.no))
+			return false;
+		if (op.yes < min_len || op.yes > len + 4 || op.yes & 3)
+			return false;
+		bc += op.yes;
+		len -= op.yes;
+	}
+	return len == 0;
+}
+
+static void test_half_bytecode(void **state)
+{
+	/* split 46884 = 0xb724: the middle of Linux's default 32768-60999 */
+	static const uint8_t golden0[] = {
+		INET_DIAG_BC_S_GE, 8, 20, 0, 0, 0, 0x24, 0xb7, INET_DIAG_BC_D_GE, 8, 24, 0,
+		0, 0, 0x24, 0xb7, INET_DIAG_BC_JMP, 4, 12, 0, INET_DIAG_BC_D_LE, 8, 12, 0,
+		0, 0, 0x23, 0xb7,
+	};
+	struct diag_half h0 = { 46884, 0 }, h1 = { 46884, 1 };
+	uint8_t b0[32], b1[32];
+	size_t n0 = diag_half_bytecode(&h0, b0, sizeof(b0));
+	size_t n1 = diag_half_bytecode(&h1, b1, sizeof(b1));
+	uint64_t x = 1;
+
+	(void)state;
+	assert_int_equal(n0, sizeof(golden0));
+	assert_int_equal(n1, sizeof(golden0));
+	assert_memory_equal(b0, golden0, sizeof(golden0)); /* little-endian host */
+	assert_true(bc_audit(b0, (int)n0));
+	assert_true(bc_audit(b1, (int)n1));
+	/* Every socket is in exactly one half: the edges, then a million at random. */
+	for (int i = 0; i < 1000000 + 36; i++) {
+		static const uint16_t edge[] = { 0, 1, 46883, 46884, 46885, 65535 };
+		uint16_t sp, dp;
+		bool in0, in1;
+
+		if (i < 36) {
+			sp = edge[i / 6];
+			dp = edge[i % 6];
+		} else {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			sp = (uint16_t)x;
+			dp = (uint16_t)(x >> 16);
+		}
+		in0 = bc_run(b0, (int)n0, sp, dp);
+		in1 = bc_run(b1, (int)n1, sp, dp);
+		if (in0 == in1 || in0 != ((sp >= 46884) == (dp >= 46884)))
+			fail_msg("ports %u %u: half 0 %d, half 1 %d", sp, dp, in0, in1);
+	}
+	/* Bad halves and short buffers build nothing. */
+	assert_int_equal(diag_half_bytecode(&(struct diag_half){ 0, 0 }, b0, sizeof(b0)), 0);
+	assert_int_equal(diag_half_bytecode(&(struct diag_half){ 100, 2 }, b0, sizeof(b0)), 0);
+	assert_int_equal(diag_half_bytecode(&h0, b0, 27), 0);
+	/* split 1: half 0 is everything but port 0 pairs of one side. */
+	n0 = diag_half_bytecode(&(struct diag_half){ 1, 0 }, b0, sizeof(b0));
+	assert_true(bc_audit(b0, (int)n0));
+	assert_true(bc_run(b0, (int)n0, 1, 1));
+	assert_true(bc_run(b0, (int)n0, 0, 0));
+	assert_false(bc_run(b0, (int)n0, 0, 1));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1267,6 +1413,7 @@ int main(void)
 		cmocka_unit_test(test_join_pre_6_15_unpriv),
 		cmocka_unit_test(test_fallback_why),
 		cmocka_unit_test(test_join_many_subflows),
+		cmocka_unit_test(test_half_bytecode),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

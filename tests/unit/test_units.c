@@ -288,6 +288,120 @@ static void test_percent(void **state)
 	assert_int_equal(units_parse_percent("100.0001%", &v), -ERANGE);
 }
 
+/* xorshift64: the same values every run, so a failure can be replayed. */
+static uint64_t next_rand(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+/* units_fmt_ratio is printf("%.*f", num / den) byte for byte: ties, huge values, every width. */
+static void test_fmt_ratio_is_printf(void **state)
+{
+	static const struct {
+		uint64_t num, den;
+		int dec;
+		const char *want;
+	} fixed[] = {
+		{ 5, 1000, 2, "0.01" }, /* 0.005 is a hair above the tie as a double */
+		{ 125, 1000, 2, "0.12" }, /* 0.125 is an exact tie: to even */
+		{ 375, 1000, 2, "0.38" }, /* exact tie, odd: up */
+		{ 15, 1000, 2, "0.01" }, /* 0.015 is a hair below */
+		{ 0, 7, 3, "0.000" },
+		{ 9540000000ULL, 1000000000ULL, 2, "9.54" },
+		{ UINT64_MAX, 1, 0, "18446744073709551616" }, /* printf of the double */
+		{ 1, 0, 2, "0.00" },
+	};
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	char a[64], b[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+		size_t n = units_fmt_ratio(a, fixed[i].num, fixed[i].den, fixed[i].dec);
+
+		a[n] = '\0';
+		print_message("%llu / %llu .%d\n", (unsigned long long)fixed[i].num,
+			      (unsigned long long)fixed[i].den, fixed[i].dec);
+		assert_string_equal(a, fixed[i].want);
+	}
+	for (int i = 0; i < 300000; i++) {
+		uint64_t r = next_rand(&x), num, den;
+		int dec = (int)(r % 7);
+		size_t n;
+
+		switch (r >> 61) {
+		case 0: /* rtt in us shown in ms: ties every tenth value */
+			num = (r >> 20) % 100000;
+			den = 1000;
+			dec = 2;
+			break;
+		case 1: /* byte counts in GB */
+			num = r >> 10;
+			den = 1000000000;
+			break;
+		case 2: /* exact ties of many sizes */
+			den = ((r >> 8) % 1000 + 1) * 2;
+			num = ((r >> 30) % 100000) * den + den / 2;
+			dec = 0;
+			break;
+		default:
+			num = next_rand(&x) >> (r % 64);
+			den = (next_rand(&x) >> (r % 61)) | 1;
+			break;
+		}
+		n = units_fmt_ratio(a, num, den, dec);
+		a[n] = '\0';
+		snprintf(b, sizeof(b), "%.*f", dec, (double)num / (double)den);
+		if (strcmp(a, b))
+			fail_msg("%llu / %llu .%d: '%s', printf '%s'", (unsigned long long)num,
+				 (unsigned long long)den, dec, a, b);
+	}
+}
+
+static void test_fmt_round_and_u64_are_printf(void **state)
+{
+	static const double fixed[] = { 0, 0.5, 1.5, 2.5, 49.5, 50, 99.999, 100, 1e15, 4.6e15 };
+	uint64_t x = 42;
+	char a[64], b[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+		a[units_fmt_round(a, fixed[i])] = '\0';
+		snprintf(b, sizeof(b), "%.0f", fixed[i]);
+		assert_string_equal(a, b);
+	}
+	for (int i = 0; i < 300000; i++) {
+		uint64_t r = next_rand(&x);
+		double v = (double)(r >> 11) / (double)(1ULL << (r % 60));
+
+		a[units_fmt_round(a, v)] = '\0';
+		snprintf(b, sizeof(b), "%.0f", v);
+		if (strcmp(a, b))
+			fail_msg("round %.17g: '%s', printf '%s'", v, a, b);
+		a[units_fmt_u64(a, r >> (r % 64))] = '\0';
+		snprintf(b, sizeof(b), "%llu", (unsigned long long)(r >> (r % 64)));
+		assert_string_equal(a, b);
+	}
+	/* Out of the fast range: printf's text, cut to the 48 bytes of out. */
+	a[units_fmt_round(a, 1e300)] = '\0';
+	assert_int_equal(strlen(a), 47);
+	a[units_fmt_round(a, -1.0)] = '\0';
+	assert_string_equal(a, "-1");
+}
+
+static void test_fmt_bytes_small_buffer(void **state)
+{
+	char buf[8];
+
+	(void)state;
+	assert_string_equal(units_fmt_bytes(1500000, buf, sizeof(buf)), "1.5 MB");
+	assert_string_equal(units_fmt_bytes(999, buf, sizeof(buf)), "999 B");
+	assert_string_equal(units_fmt_bytes(12340000000ULL, buf, sizeof(buf)), "12.34 G");
+	assert_string_equal(units_fmt_bytes(12340000000ULL, buf, 1), "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -300,6 +414,9 @@ int main(void)
 		cmocka_unit_test(test_size),
 		cmocka_unit_test(test_duration),
 		cmocka_unit_test(test_percent),
+		cmocka_unit_test(test_fmt_ratio_is_printf),
+		cmocka_unit_test(test_fmt_round_and_u64_are_printf),
+		cmocka_unit_test(test_fmt_bytes_small_buffer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
