@@ -406,7 +406,7 @@ static void *text_part_run(void *arg)
  */
 static int render_text(const struct mc_conns *cs, const struct filter *f)
 {
-	const size_t chunk = 1024; /* ~250 KB of text: buffers reused, few page faults */
+	const size_t chunk = 4096; /* ~1 MB of text: the buffers are reused, few page faults */
 	bool two = cs->n > 2048 && sysconf(_SC_NPROCESSORS_ONLN) > 1;
 	struct text_part t[2] = { { .cs = cs, .f = f }, { .cs = cs, .f = f } };
 	int shown = 0;

@@ -432,7 +432,8 @@ int mc_conns_load(struct mc_conns *cs, bool listeners, struct mc_err *e)
 	/* MPTCPCTL_DIAG_HALVES: "off" dumps whole, "strict" has no fallback (for the tests). */
 	const char *mode = getenv("MPTCPCTL_DIAG_HALVES");
 	bool strict = mode && !strcmp(mode, "strict"), any_v6 = false;
-	bool halved = (strict || sysconf(_SC_NPROCESSORS_ONLN) > 1) && !(mode && !strcmp(mode, "off"));
+	bool halved = (strict || sysconf(_SC_NPROCESSORS_ONLN) > 1) &&
+		      !(mode && !strcmp(mode, "off"));
 	int njobs = halved ? NJOBS : TCP1, ret = 0;
 	uint16_t split = halved ? ephemeral_middle() : 1;
 	struct vec tcp[3] = { 0 }; /* TCP0, TCP1 and the IPv6 subflows */

@@ -41,30 +41,14 @@ static int parse_sf(const struct nlattr *nest, struct diag_sock *s)
 		return -EBADMSG;
 	if (!tb[MC_SF_ATTR_TOKEN_LOC])
 		return 0;
-	if (mnl_attr_validate(tb[MC_SF_ATTR_TOKEN_LOC], MNL_TYPE_U32) < 0)
+	if (nl_attr_get(tb[MC_SF_ATTR_TOKEN_LOC], &s->token_loc, 4))
 		return -EBADMSG;
 	s->has_sf = true;
-	s->token_loc = mnl_attr_get_u32(tb[MC_SF_ATTR_TOKEN_LOC]);
-	if (tb[MC_SF_ATTR_TOKEN_REM]) {
-		if (mnl_attr_validate(tb[MC_SF_ATTR_TOKEN_REM], MNL_TYPE_U32) < 0)
-			return -EBADMSG;
-		s->token_rem = mnl_attr_get_u32(tb[MC_SF_ATTR_TOKEN_REM]);
-	}
-	if (tb[MC_SF_ATTR_FLAGS]) {
-		if (mnl_attr_validate(tb[MC_SF_ATTR_FLAGS], MNL_TYPE_U32) < 0)
-			return -EBADMSG;
-		s->sf_flags = mnl_attr_get_u32(tb[MC_SF_ATTR_FLAGS]);
-	}
-	if (tb[MC_SF_ATTR_ID_LOC]) {
-		if (mnl_attr_validate(tb[MC_SF_ATTR_ID_LOC], MNL_TYPE_U8) < 0)
-			return -EBADMSG;
-		s->id_loc = mnl_attr_get_u8(tb[MC_SF_ATTR_ID_LOC]);
-	}
-	if (tb[MC_SF_ATTR_ID_REM]) {
-		if (mnl_attr_validate(tb[MC_SF_ATTR_ID_REM], MNL_TYPE_U8) < 0)
-			return -EBADMSG;
-		s->id_rem = mnl_attr_get_u8(tb[MC_SF_ATTR_ID_REM]);
-	}
+	if ((tb[MC_SF_ATTR_TOKEN_REM] && nl_attr_get(tb[MC_SF_ATTR_TOKEN_REM], &s->token_rem, 4)) ||
+	    (tb[MC_SF_ATTR_FLAGS] && nl_attr_get(tb[MC_SF_ATTR_FLAGS], &s->sf_flags, 4)) ||
+	    (tb[MC_SF_ATTR_ID_LOC] && nl_attr_get(tb[MC_SF_ATTR_ID_LOC], &s->id_loc, 1)) ||
+	    (tb[MC_SF_ATTR_ID_REM] && nl_attr_get(tb[MC_SF_ATTR_ID_REM], &s->id_rem, 1)))
+		return -EBADMSG;
 	return 0;
 }
 

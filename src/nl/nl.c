@@ -335,12 +335,14 @@ int nl_dump(struct nl *nl, struct nlmsghdr *req, nl_msg_cb cb, void *data,
 static int attr_walk(const struct nlattr *a, const char *end, const struct nlattr **tb,
 		     unsigned int max)
 {
-	while (mnl_attr_ok(a, (int)(end - (const char *)a))) {
-		unsigned int type = mnl_attr_get_type(a);
+	/* mnl_attr_ok / _get_type / _next, inline: this runs for every attribute of a dump. */
+	while (end - (const char *)a >= (ptrdiff_t)sizeof(*a) && a->nla_len >= sizeof(*a) &&
+	       a->nla_len <= end - (const char *)a) {
+		unsigned int type = a->nla_type & NLA_TYPE_MASK;
 
 		if (type <= max)
 			tb[type] = a;
-		a = mnl_attr_next(a);
+		a = (const struct nlattr *)((const char *)a + MNL_ALIGN(a->nla_len));
 	}
 	return (const char *)a < end ? -EBADMSG : 0;
 }

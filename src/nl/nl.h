@@ -10,8 +10,10 @@
 #ifndef MC_NL_H
 #define MC_NL_H
 
+#include <errno.h>
 #include <libmnl/libmnl.h>
 #include <stdbool.h>
+#include <string.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -92,6 +94,19 @@ int nl_error_parse(const struct nlmsghdr *nlh, int *error, char *kmsg, size_t km
 int nl_attr_parse(const struct nlmsghdr *nlh, unsigned int offset, const struct nlattr **tb,
 		  unsigned int max);
 int nl_attr_parse_nested(const struct nlattr *nest, const struct nlattr **tb, unsigned int max);
+/*
+ * A fixed-size attribute of exactly 'size' payload bytes (as mnl_attr_validate
+ * with MNL_TYPE_U8/U16/U32/U64 checks) read into out; -EBADMSG otherwise.
+ * Inline: the decoders of large dumps call it for every attribute.
+ */
+static inline int nl_attr_get(const struct nlattr *a, void *out, size_t size)
+{
+	if (a->nla_len != MNL_ATTR_HDRLEN + size)
+		return -EBADMSG;
+	memcpy(out, (const char *)a + MNL_ATTR_HDRLEN, size);
+	return 0;
+}
+
 /* Copies a string attribute into buf if it is NUL-terminated within its payload. */
 int nl_attr_strcpy(const struct nlattr *a, char *buf, size_t len);
 

@@ -38,8 +38,9 @@ static void test_appends(void **state)
 	sb_putc(&b, ' ');
 	sb_round(&b, 49.5);
 	sb_printf(&b, " %s=%d", "x", -3);
-	assert_string_equal(b.buf, "mptcp       |a-name-longer-than-width|0 18446744073709551615 "
-				   "10.0.0.2:80 [2001:db8::1]:65535 1.2 MB 9.54 Gbit/s 12.35 50 x=-3");
+	assert_string_equal(b.buf,
+			    "mptcp       |a-name-longer-than-width|0 18446744073709551615 "
+			    "10.0.0.2:80 [2001:db8::1]:65535 1.2 MB 9.54 Gbit/s 12.35 50 x=-3");
 	assert_int_equal(b.len, strlen(b.buf));
 	assert_false(b.oom);
 	sb_free(&b);
