@@ -8,6 +8,7 @@
 #  3. 2 x 1 Gbit/s and 1 Gbit/s + 200 Mbit/s: MPTCP as a share of the sum of the
 #     single-path TCP goodputs (bench's own `baseline`).
 # Each figure is the median of RUNS runs (default 3) of SECS seconds (default 5).
+# PARTS (default "seed unshaped baseline") picks the parts to run.
 # Only the lab's namespaces are configured (ip is a witness tool here, as in the tests).
 set -euo pipefail
 runs=${RUNS:-3}
@@ -72,9 +73,12 @@ one() {
 }
 
 row() { printf '| %s | %s | %s | %s | %s |\n' "$@"; }
+parts=" ${PARTS:-seed unshaped baseline} "
+part() { [[ $parts == *" $1 "* ]]; }
 
 # 1. The seed scenario, with both configurations.
 for conf in announce setup; do
+	part seed || break
 	lab 10gbit "$conf"
 	t_ours=() t_ip=() m_ours=() m_ip=()
 	for _ in $(seq "$runs"); do
@@ -90,10 +94,11 @@ for conf in announce setup; do
 		"$(printf '%.2f Gbit/s' "$(python3 -c "print(2*$ti)")")" "$(printf '%.2f Gbit/s' "$mo")" \
 		"$(python3 -c "print(f'{$mo/(2*$ti):.3f}')")"
 done
-row "single-path TCP over a 10gbit path" "iperf3 3.12" "$(printf '%.2f Gbit/s' "$ti")" \
+part seed && row "single-path TCP over a 10gbit path" "iperf3 3.12" "$(printf '%.2f Gbit/s' "$ti")" \
 	"$(printf '%.2f Gbit/s' "$to")" "$(python3 -c "print(f'{$to/$ti:.3f}')")"
 
 # 2. Unshaped: goodput per busy CPU-second.
+if part unshaped; then
 lab unshaped announce
 e_ours=() e_ip=() g_ours=() g_ip=()
 for _ in $(seq "$runs"); do
@@ -108,9 +113,11 @@ eo=$(median "${e_ours[@]}") ei=$(median "${e_ip[@]}")
 row "unshaped veth, MPTCP: Gbit/s per busy CPU-second (goodputs ${g_ours[*]} vs ${g_ip[*]} Gbit/s)" \
 	"mptcpize run iperf3 3.12" "$(printf '%.2f' "$ei")" "$(printf '%.2f' "$eo")" \
 	"$(python3 -c "print(f'{$eo/$ei:.3f}')")"
+fi
 
 # 3. MPTCP as a share of the sum of the single paths (bench baseline).
 for rates in 1gbit 1gbit,200mbit; do
+	part baseline || break
 	lab "$rates" setup
 	shares=()
 	for _ in $(seq "$runs"); do

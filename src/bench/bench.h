@@ -107,6 +107,8 @@ struct bench_results {
 	uint64_t bad_bytes;
 	/* Ours: whether the peer's data sockets were MPTCP (not fallen back). */
 	int peer_mptcp; /* -1 unknown */
+	/* Ours: the receive batch (SO_RCVLOWAT) this side ended with, 0 for none; -1 unknown. */
+	int64_t rx_lowat;
 	bool ours; /* the results carry our "mptcpctl" object: the peer is mptcpctl */
 };
 
@@ -248,6 +250,30 @@ int bench_server(const struct bench_opts *o, const struct bench_cb *cb, struct m
 int bench_listen(const struct bench_opts *o, int *fd, struct mc_err *e);
 /* Serves clients on an already listening socket; stops after one test with o->once. */
 int bench_serve(int lfd, const struct bench_opts *o, const struct bench_cb *cb, struct mc_err *e);
+
+/* ---- receive batching, tuned while the test runs (rxtune.c) ---- */
+
+enum rxt_phase {
+	RXT_WARMUP,
+	RXT_PROBE_NOW,
+	RXT_PROBE_BATCH,
+	RXT_KEEP
+};
+
+struct rxtune {
+	enum rxt_phase phase;
+	uint64_t t_phase, b_phase; /* start of the phase: time (ns) and bytes received */
+	bool counting; /* a probe past its settling time */
+	uint64_t t_count, b_count;
+	double rate[2]; /* bytes/s reading at once, and with the batch */
+	uint32_t lowat; /* the batch (SO_RCVLOWAT bytes) when chosen, else 0 */
+	uint32_t applied; /* what rxtune_step last asked for: 0 = read at once */
+	int decisions;
+};
+
+void rxtune_init(struct rxtune *r, uint64_t now_ns);
+/* Feeds the time and the bytes received so far; returns the SO_RCVLOWAT to use (0: none). */
+uint32_t rxtune_step(struct rxtune *r, uint64_t now_ns, uint64_t bytes);
 
 /* The verify pattern (exposed for tests): byte at stream offset off. */
 uint8_t bench_pattern_byte(uint64_t off);

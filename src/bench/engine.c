@@ -8,8 +8,8 @@
  * - 128 KiB writes beat 32 KiB..4 MiB; at most 4 of them per wakeup (see
  *   data_send()).
  * - The receiver discards with MSG_TRUNC unless it verifies (15-20 % less
- *   CPU on the receiving side). SO_RCVLOWAT 256 KiB cut that side's CPU to
- *   14 % unshaped but lowered 2 x 10 Gbit/s from 18.5 to 16.6: not used.
+ *   CPU on the receiving side). Its SO_RCVLOWAT is chosen while the test
+ *   runs (rxtune.c): a batch wins unshaped and loses shaped.
  * - sendfile() was slower than copying on MPTCP (11.9 vs 16.5 Gbit/s) and,
  *   over unshaped veth, on TCP too (14.1-15.2 vs 17.8-18.1 Gbit/s): it is
  *   used only with "zerocopy" and only on TCP streams. MSG_ZEROCOPY made no
@@ -110,6 +110,12 @@ struct test {
 	bool first_sample; /* the sample at the test's start: counters there are the base */
 	bool omitting; /* -O: still in the omitted warm-up */
 	int ctrl_state; /* a state read during the data phase, handled after it */
+	/* Receive batching (rxtune.c): on when this side receives and the kernel takes it. */
+	bool rx_tuning;
+	struct rxtune rx;
+	uint64_t rx_bytes; /* received on all streams since the start, omit included */
+	uint32_t rx_lowat; /* SO_RCVLOWAT on the receiving streams now (0: default) */
+	uint32_t rx_final; /* ... at the end of the data phase (the results say it) */
 };
 
 static uint64_t now_ns(void)
@@ -823,6 +829,7 @@ static int data_recv(struct test *t, struct stream *s)
 			return -errno;
 		}
 		s->bytes += (uint64_t)n;
+		t->rx_bytes += (uint64_t)n;
 		t->last_rx = now_ns();
 	}
 	return 0;
@@ -888,7 +895,87 @@ static bool client_done(struct test *t, uint64_t now)
  * Runs until the client's end (client) or TEST_END (server). A state byte the
  * server sends meanwhile (client) is kept in t->ctrl_state.
  */
+/* SO_RCVLOWAT on every receiving stream; a kernel that refuses it ends the tuning. */
+static void rx_lowat_set(struct test *t, uint32_t v)
+{
+	int lw = v ? (int)v : 1;
+
+	if (v == t->rx_lowat)
+		return;
+	for (int i = 0; i < t->n; i++)
+		if (!t->st[i].sender && !t->st[i].eof &&
+		    setsockopt(t->st[i].fd, SOL_SOCKET, SO_RCVLOWAT, &lw, sizeof(lw)) < 0) {
+			t->rx_tuning = false;
+			lw = 1;
+			v = 0;
+			for (int k = 0; k < i; k++)
+				setsockopt(t->st[k].fd, SOL_SOCKET, SO_RCVLOWAT, &lw, sizeof(lw));
+			break;
+		}
+	t->rx_lowat = v;
+}
+
+/*
+ * With a batch set, readiness comes only at a batch: what is queued below it
+ * is read here at every wakeup of the loop (at least every 100 ms) and at
+ * every interval, so the counts stay current.
+ */
+static int rx_sweep(struct test *t)
+{
+	for (int i = 0; t->rx_lowat && i < t->n; i++)
+		if (!t->st[i].sender && !t->st[i].eof) {
+			int r = data_recv(t, &t->st[i]);
+
+			if (r < 0)
+				return r;
+		}
+	return 0;
+}
+
+/* The end of the data phase: what is queued below the batch is read, and no batch from here. */
+static int rx_finish(struct test *t)
+{
+	int r = rx_sweep(t);
+
+	t->rx_tuning = false;
+	rx_lowat_set(t, 0);
+	return r;
+}
+
+/*
+ * MPTCPCTL_RXLOWAT: "off" never batches, a number fixes the batch (bytes),
+ * unset tunes it (rxtune.c).
+ */
+static void rx_tuning_start(struct test *t, uint64_t now)
+{
+	const char *env = getenv("MPTCPCTL_RXLOWAT");
+	bool receives = false;
+
+	for (int i = 0; i < t->n; i++)
+		receives |= !t->st[i].sender;
+	t->rx_tuning = receives && !(env && !strcmp(env, "off"));
+	t->rx_lowat = 0;
+	rxtune_init(&t->rx, now);
+	if (t->rx_tuning && env && env[0] >= '1' && env[0] <= '9') {
+		rx_lowat_set(t, (uint32_t)strtoul(env, NULL, 10));
+		t->rx_tuning = false; /* fixed */
+	}
+}
+
+static int data_phase_run(struct test *t, struct mc_err *e);
+
 static int data_phase(struct test *t, struct mc_err *e)
+{
+	int ret = data_phase_run(t, e), r;
+
+	t->rx_final = t->rx_lowat;
+	r = rx_finish(t);
+	if (!ret && r < 0)
+		ret = mc_err_set(e, r, "receiving");
+	return ret;
+}
+
+static int data_phase_run(struct test *t, struct mc_err *e)
 {
 	struct itimerspec its = { 0 };
 	struct epoll_event ev[16];
@@ -930,6 +1017,7 @@ static int data_phase(struct test *t, struct mc_err *e)
 				}
 		}
 	}
+	rx_tuning_start(t, t->t0);
 	if (t->o->interval_us) {
 		its.it_value.tv_sec = (time_t)(t->o->interval_us / 1000000);
 		its.it_value.tv_nsec = (long)(t->o->interval_us % 1000000) * 1000;
@@ -990,6 +1078,9 @@ static int data_phase(struct test *t, struct mc_err *e)
 			if (tag == TAG_TIMER) {
 				uint64_t exp;
 
+				ret = rx_sweep(t);
+				if (ret < 0)
+					return mc_err_set(e, ret, "receiving");
 				if (read(t->tfd, &exp, sizeof(exp)) == sizeof(exp) && !t->omitting)
 					interval(t, now_ns(), false);
 			} else if (tag == TAG_LISTEN) {
@@ -1029,6 +1120,13 @@ static int data_phase(struct test *t, struct mc_err *e)
 				ret = 0;
 			}
 		}
+		if (t->rx_lowat && n == 0) {
+			ret = rx_sweep(t);
+			if (ret < 0)
+				return mc_err_set(e, ret, "receiving");
+		}
+		if (t->rx_tuning)
+			rx_lowat_set(t, rxtune_step(&t->rx, now_ns(), t->rx_bytes));
 		/* The receiving side of a test is bounded by the idle timeout. */
 		if (!all_receivers_eof(t) && t->o->timeout_ms &&
 		    now_ns() - t->last_rx > (uint64_t)t->o->timeout_ms * 2 * 1000000ULL)
@@ -1050,6 +1148,7 @@ static int drain(struct test *t, bool to_eof, struct mc_err *e)
 	uint64_t deadline = now_ns() + (uint64_t)DRAIN_TIMEOUT_MS * 1000000ULL;
 	struct epoll_event ev[16];
 
+	/* data_phase() has ended any receive batching: the rest is read as it comes. */
 	while (!all_receivers_eof(t)) {
 		int n = epoll_wait(t->ep, ev, 16, 50);
 
@@ -1102,6 +1201,10 @@ static void local_results(struct test *t, double secs, struct bench_results *r)
 
 	memset(r, 0, sizeof(*r));
 	r->peer_mptcp = -1;
+	r->rx_lowat = -1;
+	for (int i = 0; i < t->n; i++)
+		if (!t->st[i].sender)
+			r->rx_lowat = t->rx_final;
 	cpu_util(t, secs, r);
 	r->sender_has_retransmits = -1;
 	for (int i = 0; i < t->n; i++) {

@@ -365,6 +365,8 @@ int bench_results_encode(const struct bench_results *r, char **json)
 		ok = m && cJSON_AddStringToObject(m, "version", MPTCPCTL_VERSION);
 		if (ok && r->peer_mptcp >= 0)
 			ok = cJSON_AddBoolToObject(m, "mptcp", r->peer_mptcp > 0);
+		if (ok && r->rx_lowat >= 0)
+			ok = cJSON_AddNumberToObject(m, "receive_lowat", (double)r->rx_lowat);
 		if (ok && r->has_verify) {
 			ok = cJSON_AddNumberToObject(m, "verified_bytes",
 						     (double)r->verified_bytes) &&
@@ -404,6 +406,7 @@ int bench_results_decode(const char *buf, size_t len, struct bench_results *r, s
 		return e && e->code ? e->code : -EBADMSG;
 	memset(r, 0, sizeof(*r));
 	r->peer_mptcp = -1;
+	r->rx_lowat = -1;
 	ret = get_double(j, "cpu_util_total", true, &r->cpu_total, what, e);
 	if (!ret)
 		ret = get_double(j, "cpu_util_user", true, &r->cpu_user, what, e);
@@ -466,11 +469,16 @@ int bench_results_decode(const char *buf, size_t len, struct bench_results *r, s
 	m = cJSON_GetObjectItemCaseSensitive(j, "mptcpctl");
 	if (cJSON_IsObject(m)) {
 		const cJSON *mp = cJSON_GetObjectItemCaseSensitive(m, "mptcp");
-		double vb = -1, bb = -1;
+		double vb = -1, bb = -1, lw = -1;
 
 		r->ours = true;
 		if (cJSON_IsBool(mp))
 			r->peer_mptcp = cJSON_IsTrue(mp);
+		ret = get_double(m, "receive_lowat", false, &lw, what, e);
+		if (ret)
+			goto out;
+		if (lw >= 0 && lw <= INT32_MAX)
+			r->rx_lowat = (int64_t)lw;
 		ret = get_double(m, "verified_bytes", false, &vb, what, e);
 		if (!ret)
 			ret = get_double(m, "bad_bytes", false, &bb, what, e);

@@ -694,6 +694,15 @@ static void on_done(void *arg, const struct bench_report *r, const struct bench_
 		jw_str(w, "sender_tcp_congestion", mine->congestion);
 		if (peer)
 			jw_str(w, "receiver_tcp_congestion", peer->congestion);
+		/* ours: the receive batch each mptcpctl side ended with (mptcpctl-bench(8)) */
+		if (mine->rx_lowat >= 0 || (peer && peer->rx_lowat >= 0)) {
+			jw_obj_open(w, "receive_lowat");
+			if (mine->rx_lowat >= 0)
+				jw_i64(w, "local", mine->rx_lowat);
+			if (peer && peer->rx_lowat >= 0)
+				jw_i64(w, "remote", peer->rx_lowat);
+			jw_obj_close(w);
+		}
 		json_paths(w, "paths", c->paths, c->npaths);
 		if (nback)
 			json_paths(w, "paths_bidir_reverse", back, nback);

@@ -456,6 +456,32 @@ for d in (c, s):
 assert n["end"]["sum_sent"]["bytes"] == n["end"]["sum_received"]["bytes"] == 50 * 2**20, n["end"]
 PY
 ok "verify bidir: both directions checked, 0 bad; bytes 50M reverse: exactly 52428800 sent and received"
+
+# receive batching: a batch fixed by MPTCPCTL_RXLOWAT at the receiving end (the server, with
+# verify, which reads to the end; then the client with reverse) still counts every byte; unset,
+# the end result names the batch chosen.
+MPTCPCTL_RXLOWAT=262144 srv_once 5264 lw
+cli 10.0.0.2 port 5264 bytes 50M verify -J >"$TMP/lw.cli" || fail "batch at the server: exit $?"
+wait_srv lw
+srv_once 5265 lr
+MPTCPCTL_RXLOWAT=262144 cli 10.0.0.2 port 5265 bytes 50M reverse -J >"$TMP/lr.cli" ||
+	fail "batch at the client: exit $?"
+wait_srv lr
+srv_once 5266 la
+cli 10.0.0.2 port 5266 time 2 -J >"$TMP/la.cli" || fail "tuned batch: exit $?"
+wait_srv la
+pycheck "$TMP/lw.cli" "$TMP/lr.cli" "$TMP/la.cli" <<'PY' || fail "receive batching"
+w, r, a = doc(sys.argv[1]), doc(sys.argv[2]), doc(sys.argv[3])
+for d in (w, r):
+    assert d["end"]["sum_received"]["bytes"] == d["end"]["sum_sent"]["bytes"] == 50 * 2**20, d["end"]
+assert w["end"]["verify"]["ok"] and w["end"]["verify"]["checked_bytes"] == 50 * 2**20, w["end"]
+assert w["end"]["receive_lowat"] == {"remote": 262144}, w["end"]["receive_lowat"]
+assert r["end"]["receive_lowat"] == {"local": 262144}, r["end"]["receive_lowat"]
+lw = a["end"]["receive_lowat"]["remote"]
+assert lw == 0 or 65536 <= lw <= 262144, lw
+print(f"# tuned at 2 x 1gbit: batch {lw}")
+PY
+ok "receive batch 256 KiB at either end: 50M counted (and verified) exactly; tuned, the result names the batch"
 ip -n "$C" mptcp endpoint flush
 ip -n "$C" mptcp limits set subflows 2 add_addr_accepted 2
 

@@ -538,6 +538,7 @@ static void assert_results_equal(const struct bench_results *a, const struct ben
 	assert_int_equal(a->bad_bytes, b->bad_bytes);
 	assert_int_equal(a->peer_mptcp, b->peer_mptcp);
 	assert_int_equal(a->ours, b->ours);
+	assert_int_equal(a->rx_lowat, b->rx_lowat);
 }
 
 /* ---- parameters ---- */
@@ -980,6 +981,7 @@ static void fill_results(struct bench_results *r)
 	r->verified_bytes = 123456789012ULL;
 	r->bad_bytes = 7;
 	r->peer_mptcp = 1;
+	r->rx_lowat = 262144;
 	r->ours = true; /* what decoding our own encoding says */
 }
 
@@ -999,14 +1001,15 @@ static void test_results_roundtrip(void **state)
 			       "\"bytes\":1000000,\"retransmits\":0,\"jitter\":0,\"errors\":0,"
 			       "\"packets\":0,\"start_time\":0,\"end_time\":10.000123},"));
 	assert_non_null(strstr(json, ",\"mptcpctl\":{\"version\":\"" MPTCPCTL_VERSION
-				     "\",\"mptcp\":true,\"verified_bytes\":123456789012,"
-				     "\"bad_bytes\":7}}"));
+				     "\",\"mptcp\":true,\"receive_lowat\":262144,"
+				     "\"verified_bytes\":123456789012,\"bad_bytes\":7}}"));
 	assert_int_equal(results_decode(json, &q, &e), 0);
 	free(json);
 	assert_results_equal(&q, &r);
 
-	/* Fallen back, nothing verified: no verify keys, "mptcp":false. */
+	/* Fallen back, nothing verified, not receiving: no verify or lowat keys, "mptcp":false. */
 	r.peer_mptcp = 0;
+	r.rx_lowat = -1;
 	r.has_verify = false;
 	r.verified_bytes = 0;
 	r.bad_bytes = 0;
@@ -1014,6 +1017,7 @@ static void test_results_roundtrip(void **state)
 	r.congestion[0] = '\0';
 	assert_int_equal(bench_results_encode(&r, &json), 0);
 	assert_null(strstr(json, "verified_bytes"));
+	assert_null(strstr(json, "receive_lowat"));
 	assert_null(strstr(json, "congestion_used"));
 	assert_non_null(strstr(json, "\"mptcp\":false"));
 	assert_int_equal(results_decode(json, &q, &e), 0);
@@ -1774,6 +1778,65 @@ static void test_full_info_family(void **state)
 	free(f);
 }
 
+/* ---- receive batching (rxtune.c), fed a simulated receiver ---- */
+
+/*
+ * Runs the tuner against a receiver that gets rate[0] bytes/s reading at
+ * once and rate[1] with a batch, in 1 ms steps for ms milliseconds; returns
+ * the batch in use at the end.
+ */
+static uint32_t rx_sim(struct rxtune *r, const double rate[2], int ms, int *switches)
+{
+	uint64_t now = 1000000000ULL, bytes = 0;
+	uint32_t lw = 0;
+
+	rxtune_init(r, now);
+	*switches = 0;
+	for (int i = 0; i < ms; i++) {
+		uint32_t n;
+
+		now += 1000000;
+		bytes += (uint64_t)(rate[lw ? 1 : 0] / 1000);
+		n = rxtune_step(r, now, bytes);
+		*switches += n != lw;
+		lw = n;
+	}
+	return lw;
+}
+
+static void test_rxtune_choices(void **state)
+{
+	const double g = 1e9 / 8; /* bytes/s of 1 Gbit/s */
+	struct rxtune r;
+	int sw;
+
+	(void)state;
+	/* Unshaped veth: the batch is faster. Half a ms at 21 Gbit/s is over the 256 KiB cap. */
+	assert_int_equal(rx_sim(&r, (double[]){ 20.8 * g, 22.7 * g }, 2000, &sw), 256 << 10);
+	assert_int_equal(r.decisions, 1);
+	assert_true(fabs(r.rate[0] - 20.8 * g) < 0.01 * g);
+	assert_true(fabs(r.rate[1] - 22.7 * g) < 0.01 * g);
+	/* Shaped, sender-bound: the batch is slower, reading at once is kept. */
+	assert_int_equal(rx_sim(&r, (double[]){ 18.3 * g, 16.2 * g }, 2000, &sw), 0);
+	assert_int_equal(sw, 2); /* on for the probe, off after it */
+	/* Within 1 %: the batch, which costs less CPU. */
+	assert_int_equal(rx_sim(&r, (double[]){ 10 * g, 9.95 * g }, 2000, &sw), 256 << 10);
+	/* 2 Gbit/s: half a ms is 125 kB, under the cap. */
+	assert_int_equal(rx_sim(&r, (double[]){ 2 * g, 2 * g }, 2000, &sw), 125000);
+	/* Under about 1 Gbit/s the batch would be under 64 KiB: never tried. */
+	assert_int_equal(rx_sim(&r, (double[]){ 0.5 * g, 5 * g }, 2000, &sw), 0);
+	assert_int_equal(sw, 0);
+	assert_int_equal(r.decisions, 1);
+	/* Nothing before the warm-up and both probes are over (0.3 + 2 x 0.25 s). */
+	assert_int_equal(rx_sim(&r, (double[]){ 20 * g, 22 * g }, 700, &sw), 256 << 10);
+	assert_int_equal(r.phase, RXT_PROBE_BATCH);
+	assert_int_equal(r.decisions, 0);
+	/* Every 10 s it is decided again: 25 s, three decisions. */
+	assert_int_equal(rx_sim(&r, (double[]){ 18.3 * g, 16.2 * g }, 25000, &sw), 0);
+	assert_int_equal(r.decisions, 3);
+	assert_int_equal(sw, 6);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1802,6 +1865,7 @@ int main(void)
 		cmocka_unit_test(test_full_info_sizes),
 		cmocka_unit_test(test_full_info_short_tcp_info),
 		cmocka_unit_test(test_full_info_family),
+		cmocka_unit_test(test_rxtune_choices),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
