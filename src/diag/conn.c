@@ -651,6 +651,65 @@ static const char *ifname_by_addr(const struct if_ctx *c, const struct diag_sock
 	return NULL;
 }
 
+/* Route lookups already made: address pair -> device. */
+struct route_memo {
+	struct hmap by_pair;
+	struct {
+		struct mc_prefix src, dst;
+		int oif;
+	} *v;
+	size_t n, cap;
+};
+
+static uint64_t pair_key(const struct diag_sock *s)
+{
+	uint64_t k = (uint64_t)s->family, w;
+
+	for (int i = 0; i < 16; i += 8) {
+		memcpy(&w, s->src.a.raw + i, 8);
+		k = hmap_mix(k ^ w);
+		memcpy(&w, s->dst.a.raw + i, 8);
+		k = hmap_mix(k ^ w);
+	}
+	return k;
+}
+
+/*
+ * The device a route from s's source to its destination leaves by, 0 if
+ * none. Subflows share few address pairs (one or two per path): each pair
+ * is asked of the kernel once, not once per subflow.
+ */
+static int route_oif(struct route_memo *m, struct nl *nl, const struct diag_sock *s)
+{
+	uint64_t key = pair_key(s);
+	struct mc_err re = { 0 };
+	struct rt_route r;
+	size_t pos = 0;
+	uint32_t i;
+	int oif;
+
+	while (hmap_next(&m->by_pair, key, &pos, &i))
+		if (m->v[i].src.family == s->family && !memcmp(m->v[i].src.a.raw, s->src.a.raw, 16) &&
+		    !memcmp(m->v[i].dst.a.raw, s->dst.a.raw, 16))
+			return m->v[i].oif;
+	oif = rt_route_get(nl, &s->src, &s->dst, &r, &re) ? 0 : r.oif;
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? 2 * m->cap : 16;
+		void *nv = m->n < UINT32_MAX ? realloc(m->v, cap * sizeof(*m->v)) : NULL;
+
+		if (!nv)
+			return oif; /* not remembered: asked again next time */
+		m->v = nv;
+		m->cap = cap;
+	}
+	if (hmap_put(&m->by_pair, key, (uint32_t)m->n))
+		return oif;
+	m->v[m->n].src = s->src;
+	m->v[m->n].dst = s->dst;
+	m->v[m->n++].oif = oif;
+	return oif;
+}
+
 /*
  * One pass over the subflows, first answer wins:
  * 1. a subflow bound to a device (an endpoint with dev) says so itself;
@@ -663,11 +722,17 @@ static const char *ifname_by_addr(const struct if_ctx *c, const struct diag_sock
 int mc_conns_ifnames(struct mc_conns *cs, struct mc_err *e)
 {
 	struct if_ctx *c = calloc(1, sizeof(*c));
+	struct route_memo memo = { 0 };
+	size_t multi = 0; /* subflows of connections with joins: at most that many pairs */
 	struct nl nl;
 	int ret;
 
-	if (!c)
+	for (size_t i = 0; i < cs->n; i++)
+		multi += cs->v[i].nsub > 1 ? (size_t)cs->v[i].nsub : 0;
+	if (!c || hmap_init(&memo.by_pair, multi ? multi : 1)) {
+		free(c);
 		return -ENOMEM;
+	}
 	ret = nl_open(&nl, NETLINK_ROUTE, e);
 	if (ret)
 		goto out;
@@ -679,13 +744,8 @@ int mc_conns_ifnames(struct mc_conns *cs, struct mc_err *e)
 			struct mc_subflow *sf = &cs->v[i].subs[k];
 			const char *n = sf->s->ifindex ? ifname_of(c, sf->s->ifindex) : NULL;
 
-			if (!n && cs->v[i].nsub > 1) {
-				struct mc_err re = { 0 };
-				struct rt_route r;
-
-				if (!rt_route_get(&nl, &sf->s->src, &sf->s->dst, &r, &re))
-					n = ifname_of(c, r.oif);
-			}
+			if (!n && cs->v[i].nsub > 1)
+				n = ifname_of(c, route_oif(&memo, &nl, sf->s));
 			if (!n)
 				n = ifname_by_addr(c, sf->s);
 			if (n) {
@@ -698,6 +758,8 @@ int mc_conns_ifnames(struct mc_conns *cs, struct mc_err *e)
 	}
 	nl_close(&nl);
 out:
+	hmap_free(&memo.by_pair);
+	free(memo.v);
 	free(c);
 	return ret;
 }

@@ -61,7 +61,9 @@ int diag_dump(struct nl *nl, int family, int protocol, uint32_t states, diag_cb 
  * CPUs: half 0 has the sockets whose ports are both below split or both at or
  * above it, half 1 the others. With split in the middle of the ephemeral
  * range each half gets about half of a server's sockets (one listening port,
- * remote ports spread) and half of a client's.
+ * remote ports spread) and half of a client's, once there are thousands (the
+ * kernel gives one client's connections to one server neighbouring ports,
+ * so a few hundred may all fall in one half: correct, just not faster).
  */
 struct diag_half {
 	uint16_t split; /* 1..65535 */
