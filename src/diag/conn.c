@@ -394,30 +394,77 @@ static void *dump_job_run(void *arg)
 	return NULL;
 }
 
-/* The middle of this namespace's ephemeral port range: where a dump is cut in two. */
-static uint16_t ephemeral_middle(void)
+/* The stripes of this namespace's ephemeral port range: where a dump is cut. */
+static void ephemeral_stripes(struct diag_half *h, int mod)
 {
-	unsigned int lo = 32768, hi = 60999;
+	unsigned int lo = 0, hi = 0;
 	FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "re");
 
 	if (f) {
-		if (fscanf(f, "%u %u", &lo, &hi) != 2 || lo == 0 || hi > 65535 || lo > hi) {
-			lo = 32768;
-			hi = 60999;
-		}
+		if (fscanf(f, "%u %u", &lo, &hi) != 2)
+			lo = hi = 0;
 		fclose(f);
 	}
-	return (uint16_t)((lo + hi + 1) / 2);
+	diag_half_ephemeral(h, lo, hi, mod, 0);
+}
+
+/* Sockets in use in this namespace: IPv4 TCP and all MPTCP (/proc/net/protocols). */
+static void socket_counts(size_t *tcp, size_t *msk)
+{
+	FILE *f = fopen("/proc/net/protocols", "re");
+	char line[256], name[32];
+	unsigned long size, n;
+
+	*tcp = *msk = 0;
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%31s %lu %lu", name, &size, &n) == 3) {
+			if (!strcmp(name, "TCP"))
+				*tcp = n;
+			else if (!strcmp(name, "MPTCP") || !strcmp(name, "MPTCPv6"))
+				*msk += n;
+		}
+	if (f)
+		fclose(f);
 }
 
 /*
- * The kernel fills a dump on the CPU of the reader, at about 1 us a socket
- * for MPTCP and 2 us for TCP (measured with 20,000 of each): that is most of
- * status's time. With two or more CPUs the TCP table, the slower one, is
- * dumped in two halves on two threads while a third dumps the MPTCP table,
- * so every CPU fills replies at once. Halving the MPTCP table too costs more
- * than it gains: each half walks the whole token table (bench/b_status.sh).
+ * How to share the dumps between two CPUs. The kernel fills a dump on the
+ * CPU of the reader, and that is most of status's time (measured with
+ * 20,000 sockets of each: about 1.2 us a socket for MPTCP, 1.8 us for TCP,
+ * and 0.3 us for each TCP socket a filtered dump passes over). Thread A
+ * dumps the MPTCP table and then TCP part 0, thread B TCP part 1; part 0 is
+ * 1/mod of the TCP table, mod chosen so that both threads take as long:
+ *   1.2 M + 0.3 T + 1.8 T/mod = 0.3 T + 1.8 T (1 - 1/mod).
+ * Returns mod, or 0 for no cut (B dumps all of TCP): few TCP sockets, or an
+ * MPTCP table as slow as the whole TCP one. Three threads (two TCP halves
+ * beside MPTCP) were slower on two CPUs: the scheduler gave one thread a CPU
+ * of its own and made the others share the second.
  */
+static int tcp_cut(size_t tcp, size_t msk)
+{
+	double r = tcp ? 1.2 * (double)msk / (1.8 * (double)tcp) : 1;
+	int mod;
+
+	if (tcp < 1000 || r >= 0.8)
+		return 0;
+	mod = (int)(2 / (1 - r) + 0.5);
+	return mod < 2 ? 2 : mod > DIAG_HALF_MAX_MOD ? DIAG_HALF_MAX_MOD : mod;
+}
+
+struct job_pair {
+	struct dump_job *first, *second; /* run one after the other; second may be NULL */
+};
+
+static void *job_pair_run(void *arg)
+{
+	struct job_pair *p = arg;
+
+	dump_job_run(p->first);
+	if (p->second)
+		dump_job_run(p->second);
+	return NULL;
+}
+
 int mc_conns_load(struct mc_conns *cs, bool listeners, struct mc_err *e)
 {
 	enum {
@@ -427,42 +474,51 @@ int mc_conns_load(struct mc_conns *cs, bool listeners, struct mc_err *e)
 		NJOBS
 	};
 	struct dump_job j[NJOBS] = { 0 };
-	pthread_t th[NJOBS];
-	bool started[NJOBS] = { false };
-	/* MPTCPCTL_DIAG_HALVES: "off" dumps whole, "strict" has no fallback (for the tests). */
+	/*
+	 * MPTCPCTL_DIAG_HALVES: "off" never cuts the TCP dump; "strict" always
+	 * does, in halves, and fails rather than fall back when the kernel
+	 * refuses the filter (for the tests).
+	 */
 	const char *mode = getenv("MPTCPCTL_DIAG_HALVES");
-	bool strict = mode && !strcmp(mode, "strict"), any_v6 = false;
-	bool halved = (strict || sysconf(_SC_NPROCESSORS_ONLN) > 1) &&
-		      !(mode && !strcmp(mode, "off"));
-	int njobs = halved ? NJOBS : TCP1, ret = 0;
-	uint16_t split = halved ? ephemeral_middle() : 1;
+	bool strict = mode && !strcmp(mode, "strict"), any_v6 = false, threaded = false;
+	bool two = sysconf(_SC_NPROCESSORS_ONLN) > 1 || strict;
 	struct vec tcp[3] = { 0 }; /* TCP0, TCP1 and the IPv6 subflows */
 	struct conn_vec msk = { 0 };
+	struct job_pair pa, pb;
+	size_t ntcp, nmsk;
+	int mod = 0, ret = 0;
+	pthread_t th;
 
 	memset(cs, 0, sizeof(*cs));
+	if (two && !(mode && !strcmp(mode, "off"))) {
+		socket_counts(&ntcp, &nmsk);
+		mod = strict ? 2 : tcp_cut(ntcp, nmsk);
+	}
 	for (int i = 0; i < NJOBS; i++) {
 		j[i].family = i == MSK ? AF_UNSPEC : AF_INET;
 		j[i].protocol = i == MSK ? IPPROTO_MPTCP : IPPROTO_TCP;
 		j[i].states = i == MSK && listeners ? ALL_STATES : NOT_LISTEN;
-		j[i].halved = halved && i != MSK;
-		j[i].half.split = split;
+		j[i].halved = mod && i != MSK;
+		if (mod)
+			ephemeral_stripes(&j[i].half, mod);
 		j[i].half.half = i == TCP1;
 		if (i == MSK)
 			j[i].sink = (struct diag_sink){ conn_slot, conn_keep, &msk };
 		else
 			j[i].sink = (struct diag_sink){ vec_slot, vec_keep, &tcp[i - TCP0] };
 	}
-	for (int i = 1; i < njobs; i++)
-		started[i] = pthread_create(&th[i], NULL, dump_job_run, &j[i]) == 0;
-	dump_job_run(&j[MSK]);
-	for (int i = 1; i < njobs; i++) {
-		if (started[i])
-			pthread_join(th[i], NULL);
-		else
-			dump_job_run(&j[i]);
-	}
-	/* A kernel whose filter audit refuses the halves: one whole dump, as before. */
-	if (halved && !strict && (j[TCP0].ret == -EINVAL || j[TCP1].ret == -EINVAL)) {
+	/* A: MPTCP, then TCP part 0 when cut; B: TCP part 1, or all of TCP. */
+	pa = (struct job_pair){ &j[MSK], mod ? &j[TCP0] : NULL };
+	pb = (struct job_pair){ mod ? &j[TCP1] : &j[TCP0], NULL };
+	if (two)
+		threaded = pthread_create(&th, NULL, job_pair_run, &pb) == 0;
+	job_pair_run(&pa);
+	if (threaded)
+		pthread_join(th, NULL);
+	else
+		job_pair_run(&pb);
+	/* A kernel whose filter audit refuses the parts: one whole dump, as before. */
+	if (mod && !strict && (j[TCP0].ret == -EINVAL || j[TCP1].ret == -EINVAL)) {
 		for (int i = TCP0; i <= TCP1; i++) {
 			tcp[i - TCP0].n = 0;
 			j[i].ret = 0;
@@ -470,7 +526,7 @@ int mc_conns_load(struct mc_conns *cs, bool listeners, struct mc_err *e)
 		j[TCP0].halved = false;
 		dump_job_run(&j[TCP0]);
 	}
-	for (int i = 0; i < njobs && !ret; i++)
+	for (int i = 0; i < NJOBS && !ret; i++)
 		if (j[i].ret) {
 			*e = j[i].e;
 			ret = j[i].ret;
@@ -657,7 +713,7 @@ struct route_memo {
 	struct {
 		struct mc_prefix src, dst;
 		int oif;
-	} *v;
+	} * v;
 	size_t n, cap;
 };
 
@@ -689,7 +745,8 @@ static int route_oif(struct route_memo *m, struct nl *nl, const struct diag_sock
 	int oif;
 
 	while (hmap_next(&m->by_pair, key, &pos, &i))
-		if (m->v[i].src.family == s->family && !memcmp(m->v[i].src.a.raw, s->src.a.raw, 16) &&
+		if (m->v[i].src.family == s->family &&
+		    !memcmp(m->v[i].src.a.raw, s->src.a.raw, 16) &&
 		    !memcmp(m->v[i].dst.a.raw, s->dst.a.raw, 16))
 			return m->v[i].oif;
 	oif = rt_route_get(nl, &s->src, &s->dst, &r, &re) ? 0 : r.oif;

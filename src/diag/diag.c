@@ -208,51 +208,74 @@ static int cb_keep(void *data)
 	return c->cb(&c->s, c->data);
 }
 
-static void bc_op(struct inet_diag_bc_op *op, uint8_t code, uint8_t yes, uint16_t no)
+void diag_half_ephemeral(struct diag_half *h, unsigned int lo, unsigned int hi, int mod, int half)
 {
-	op->code = code;
-	op->yes = yes;
-	op->no = no;
+	int k = DIAG_HALF_MAX_STRIPES;
+
+	if (lo == 0 || hi > 65535 || lo > hi) {
+		lo = 32768; /* Linux's default */
+		hi = 60999;
+	}
+	while (k > 2 && (hi - lo + 1) / (unsigned int)k == 0)
+		k /= 2;
+	h->base = (uint16_t)lo;
+	h->width = (uint16_t)((hi - lo + 1) / (unsigned int)k ?: 1);
+	h->stripes = k;
+	h->mod = mod;
+	h->half = half;
 }
 
 /*
- * The kernel's audit (inet_diag_bc_audit) walks only the "yes" chain and
- * wants every "no" target on it, so the program is a straight line: a
- * comparison's yes goes to the next op, and a JMP (which always takes "no")
- * ends the first branch. Accept is landing exactly on the end, reject is
- * jumping 4 bytes past it. Half 0 (half 1 swaps the two D_ comparisons):
+ * The kernel's audit (inet_diag_bc_audit) walks only the chain of "yes"
+ * jumps and wants every "no" target on it, so the program is a straight
+ * line where each op's "yes" is the next op: a port comparison continues
+ * while the port is at or above the next stripe boundary, and jumps ahead
+ * when it is below. Accept is landing exactly on the end, reject jumping 4
+ * bytes past it; a JMP (which always takes "no") ends a chain.
  *
- *    0  S_GE split      yes -> 8     no -> 20   (sport below split)
- *    8  D_GE split      yes -> 16    no -> reject
- *   16  JMP                          no -> accept
- *   20  D_LE split-1   yes -> accept no -> reject
+ *   sport chain:  S_GE b1 .. S_GE b(K-1), JMP   no -> D(sport's stripe mod M)
+ *   D0 .. D(M-1): D_GE b1 .. D_GE b(K-1), JMP   no -> accept or reject by
+ *                 (r + dport's stripe) mod M
  */
 size_t diag_half_bytecode(const struct diag_half *h, void *buf, size_t len)
 {
-	struct inet_diag_bc_op op[7];
-	uint16_t hi = h->split, lo = (uint16_t)(h->split - 1);
+	struct inet_diag_bc_op op[DIAG_HALF_BC_MAX / 4];
+	int k = h->stripes, m = h->mod, n = 0;
+	size_t chain = (size_t)(k - 1) * 8 + 4, total = (size_t)(m + 1) * chain;
 
-	if (len < sizeof(op) || h->split == 0 || (h->half != 0 && h->half != 1))
+	if (k < 2 || k > DIAG_HALF_MAX_STRIPES || m < 2 || m > DIAG_HALF_MAX_MOD || h->width == 0 ||
+	    (h->half != 0 && h->half != 1) ||
+	    (unsigned int)h->base + (unsigned int)(k - 1) * h->width > 65535 || len < total)
 		return 0;
-	bc_op(&op[0], INET_DIAG_BC_S_GE, 8, 20);
-	bc_op(&op[1], 0, 0, hi);
-	if (h->half == 0) {
-		bc_op(&op[2], INET_DIAG_BC_D_GE, 8, 24);
-		bc_op(&op[3], 0, 0, hi);
-	} else {
-		bc_op(&op[2], INET_DIAG_BC_D_LE, 8, 24);
-		bc_op(&op[3], 0, 0, lo);
+	for (int sec = 0; sec <= m; sec++) { /* the sport chain, then D0 .. D(m-1) */
+		size_t start = (size_t)sec * chain;
+
+		for (int i = 1; i <= k; i++) {
+			size_t at = start + (size_t)(i - 1) * 8, target;
+			int stripe = i - 1; /* the port is in it when below boundary i */
+
+			if (sec == 0)
+				target = chain * (size_t)(1 + stripe % m); /* D(stripe mod m) */
+			else
+				target = (((stripe + sec - 1) % m == 0) == (h->half == 0)) ?
+						 total :
+						 total + 4;
+			if (i == k) { /* at or above every boundary: the last stripe */
+				op[n].code = INET_DIAG_BC_JMP;
+				op[n].yes = 4;
+				op[n++].no = (uint16_t)(target - at);
+				break;
+			}
+			op[n].code = sec == 0 ? INET_DIAG_BC_S_GE : INET_DIAG_BC_D_GE;
+			op[n].yes = 8;
+			op[n++].no = (uint16_t)(target - at);
+			op[n].code = 0;
+			op[n].yes = 0;
+			op[n++].no = (uint16_t)(h->base + (unsigned int)i * h->width);
+		}
 	}
-	bc_op(&op[4], INET_DIAG_BC_JMP, 4, 12);
-	if (h->half == 0) {
-		bc_op(&op[5], INET_DIAG_BC_D_LE, 8, 12);
-		bc_op(&op[6], 0, 0, lo);
-	} else {
-		bc_op(&op[5], INET_DIAG_BC_D_GE, 8, 12);
-		bc_op(&op[6], 0, 0, hi);
-	}
-	memcpy(buf, op, sizeof(op));
-	return sizeof(op);
+	memcpy(buf, op, total);
+	return total;
 }
 
 int diag_dump(struct nl *nl, int family, int protocol, uint32_t states, diag_cb cb, void *data,
@@ -279,12 +302,11 @@ int diag_dump_sink(struct nl *nl, int family, int protocol, uint32_t states,
 			continue;
 		nlh = diag_req_build(buf, families[i], protocol, states);
 		if (h) {
-			char bc[32];
+			char bc[DIAG_HALF_BC_MAX];
 			size_t n = diag_half_bytecode(h, bc, sizeof(bc));
 
 			if (!n)
-				return mc_err_set(e, -EINVAL, "dump half %d of split %u", h->half,
-						  h->split);
+				return mc_err_set(e, -EINVAL, "dump half %d: bad stripes", h->half);
 			mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, n, bc);
 		}
 		ret = nl_dump(nl, nlh, dump_cb, &c, NULL, e);

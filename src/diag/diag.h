@@ -57,21 +57,34 @@ int diag_dump(struct nl *nl, int family, int protocol, uint32_t states, diag_cb 
 	      struct mc_err *e);
 
 /*
- * A dump cut in two halves that the kernel can fill at the same time on two
- * CPUs: half 0 has the sockets whose ports are both below split or both at or
- * above it, half 1 the others. With split in the middle of the ephemeral
- * range each half gets about half of a server's sockets (one listening port,
- * remote ports spread) and half of a client's, once there are thousands (the
- * kernel gives one client's connections to one server neighbouring ports,
- * so a few hundred may all fall in one half: correct, just not faster).
+ * A dump cut in two parts that the kernel can fill at the same time on two
+ * CPUs. The port space is cut into stripes: stripe 0 is every port below
+ * base + width, stripe k the ports from base + k width on, the last one
+ * everything above. Part 0 has the sockets whose two ports' stripes add up
+ * to a multiple of mod (about 1/mod of them), part 1 the others. With the
+ * ephemeral range in 16 stripes the share holds for a server's sockets (one
+ * listening port, remote ports spread) and for a client's, also when the
+ * kernel gave its connections neighbouring ports, once they span a few
+ * stripes (thousands of connections; with fewer the parts may be uneven:
+ * correct, not faster).
  */
 struct diag_half {
-	uint16_t split; /* 1..65535 */
+	uint16_t base, width; /* base + (stripes - 1) width <= 65535, width >= 1 */
+	int stripes; /* 2..DIAG_HALF_MAX_STRIPES */
+	int mod; /* 2..DIAG_HALF_MAX_MOD */
 	int half; /* 0 or 1 */
 };
 
-/* The sock_diag filter program of a half (pure): its length in bytes, at most 28. */
+#define DIAG_HALF_MAX_STRIPES 16
+#define DIAG_HALF_MAX_MOD 8
+/* The longest filter program diag_half_bytecode writes. */
+#define DIAG_HALF_BC_MAX ((DIAG_HALF_MAX_MOD + 1) * ((DIAG_HALF_MAX_STRIPES - 1) * 8 + 4))
+
+/* The stripes of the ephemeral range lo..hi (as ip_local_port_range says it). */
+void diag_half_ephemeral(struct diag_half *h, unsigned int lo, unsigned int hi, int mod, int half);
+/* The sock_diag filter program of a part (pure): its length in bytes, 0 if h is invalid. */
 size_t diag_half_bytecode(const struct diag_half *h, void *buf, size_t len);
+
 /*
  * Where a dump of many sockets decodes each one straight to, with no copy:
  * slot gives the memory (NULL: -ENOMEM), keep takes it (0 or -errno); a

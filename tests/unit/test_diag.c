@@ -1334,36 +1334,57 @@ static bool bc_audit(const uint8_t *start, int total)
 	return len == 0;
 }
 
+static int stripe_of(const struct diag_half *h, unsigned int port)
+{
+	int k = 0;
+
+	while (k + 1 < h->stripes &&
+	       port >= (unsigned int)h->base + (unsigned int)(k + 1) * h->width)
+		k++;
+	return k;
+}
+
 static void test_half_bytecode(void **state)
 {
-	/* split 46884 = 0xb724: the middle of Linux's default 32768-60999 */
-	static const struct inet_diag_bc_op golden0[] = {
-		{ INET_DIAG_BC_S_GE, 8, 20 }, { 0, 0, 46884 }, /* 0: sport >= split? else 20 */
-		{ INET_DIAG_BC_D_GE, 8, 24 }, { 0, 0, 46884 }, /* 8: dport too? else reject */
-		{ INET_DIAG_BC_JMP, 4, 12 }, /* 16: accept */
-		{ INET_DIAG_BC_D_LE, 8, 12 }, { 0, 0, 46883 }, /* 20: dport below too? */
+	/* Two stripes split at 46884: the smallest program, op by op. */
+	static const struct inet_diag_bc_op golden2[] = {
+		{ INET_DIAG_BC_S_GE, 8, 12 }, { 0, 0, 46884 }, /* 0: sport below: stripe 0, D0 */
+		{ INET_DIAG_BC_JMP, 4, 16 }, /* 8: stripe 1: D1 at 24 */
+		{ INET_DIAG_BC_D_GE, 8, 24 }, { 0, 0, 46884 }, /* 12: 0+0 even: accept (36) */
+		{ INET_DIAG_BC_JMP, 4, 20 }, /* 20: 0+1 odd: reject (40) */
+		{ INET_DIAG_BC_D_GE, 8, 16 }, { 0, 0, 46884 }, /* 24: 1+0 odd: reject */
+		{ INET_DIAG_BC_JMP, 4, 4 }, /* 32: 1+1 even: accept */
 	};
-	struct diag_half h0 = { 46884, 0 }, h1 = { 46884, 1 };
-	uint8_t b0[32], b1[32];
-	size_t n0 = diag_half_bytecode(&h0, b0, sizeof(b0));
-	size_t n1 = diag_half_bytecode(&h1, b1, sizeof(b1));
+	struct diag_half h0 = { 32768, 14116, 2, 2, 0 }, h1;
+	uint8_t b0[DIAG_HALF_BC_MAX], b1[DIAG_HALF_BC_MAX];
+	size_t n0 = diag_half_bytecode(&h0, b0, sizeof(b0)), n1;
 	uint64_t x = 1;
+	int count[2] = { 0, 0 };
 
 	(void)state;
-	assert_int_equal(n0, sizeof(golden0));
-	assert_int_equal(n1, sizeof(golden0));
-	assert_memory_equal(b0, golden0, sizeof(golden0));
+	assert_int_equal(n0, sizeof(golden2));
+	assert_memory_equal(b0, golden2, sizeof(golden2));
+	assert_true(bc_audit(b0, (int)n0));
+	/* Linux's default range in 16 stripes of 1764 ports. */
+	diag_half_ephemeral(&h0, 32768, 60999, 2, 0);
+	diag_half_ephemeral(&h1, 32768, 60999, 2, 1);
+	assert_int_equal(h0.stripes, 16);
+	assert_int_equal(h0.base, 32768);
+	assert_int_equal(h0.width, 1764);
+	n0 = diag_half_bytecode(&h0, b0, sizeof(b0));
+	n1 = diag_half_bytecode(&h1, b1, sizeof(b1));
+	assert_int_equal(n0, 3 * (15 * 8 + 4));
 	assert_true(bc_audit(b0, (int)n0));
 	assert_true(bc_audit(b1, (int)n1));
-	/* Every socket is in exactly one half: the edges, then a million at random. */
-	for (int i = 0; i < 1000000 + 36; i++) {
-		static const uint16_t edge[] = { 0, 1, 46883, 46884, 46885, 65535 };
+	/* Every socket is in exactly one half, the one its stripes say: edges, then random. */
+	for (int i = 0; i < 1000000 + 64; i++) {
+		static const uint16_t edge[] = { 0, 1, 34531, 34532, 59228, 59229, 60999, 65535 };
 		uint16_t sp, dp;
 		bool in0, in1;
 
-		if (i < 36) {
-			sp = edge[i / 6];
-			dp = edge[i % 6];
+		if (i < 64) {
+			sp = edge[i / 8];
+			dp = edge[i % 8];
 		} else {
 			x ^= x << 13;
 			x ^= x >> 7;
@@ -1373,19 +1394,59 @@ static void test_half_bytecode(void **state)
 		}
 		in0 = bc_run(b0, (int)n0, sp, dp);
 		in1 = bc_run(b1, (int)n1, sp, dp);
-		if (in0 == in1 || in0 != ((sp >= 46884) == (dp >= 46884)))
+		if (in0 == in1 || in1 != ((stripe_of(&h0, sp) + stripe_of(&h0, dp)) & 1))
 			fail_msg("ports %u %u: half 0 %d, half 1 %d", sp, dp, in0, in1);
 	}
-	/* Bad halves and short buffers build nothing. */
-	assert_int_equal(diag_half_bytecode(&(struct diag_half){ 0, 0 }, b0, sizeof(b0)), 0);
-	assert_int_equal(diag_half_bytecode(&(struct diag_half){ 100, 2 }, b0, sizeof(b0)), 0);
-	assert_int_equal(diag_half_bytecode(&h0, b0, 27), 0);
-	/* split 1: half 0 is everything but port 0 pairs of one side. */
-	n0 = diag_half_bytecode(&(struct diag_half){ 1, 0 }, b0, sizeof(b0));
+	/*
+	 * A client's 10,000 connections to one server on neighbouring ports (as
+	 * the kernel hands them out): 45 % or more in each half. Cut at 46884
+	 * alone, 31 % would be in one.
+	 */
+	for (unsigned int p = 33000; p < 53000; p += 2)
+		count[bc_run(b1, (int)n1, (uint16_t)p, 5201)]++;
+	print_message("halves %d / %d\n", count[0], count[1]);
+	assert_true(count[0] >= 4500 && count[1] >= 4500);
+	/* A sixth and the rest (mod 6): the sum of the stripes a multiple of 6 or not. */
+	diag_half_ephemeral(&h0, 32768, 60999, 6, 0);
+	diag_half_ephemeral(&h1, 32768, 60999, 6, 1);
+	n0 = diag_half_bytecode(&h0, b0, sizeof(b0));
+	n1 = diag_half_bytecode(&h1, b1, sizeof(b1));
+	assert_int_equal(n0, DIAG_HALF_BC_MAX - 2 * (15 * 8 + 4));
 	assert_true(bc_audit(b0, (int)n0));
-	assert_true(bc_run(b0, (int)n0, 1, 1));
-	assert_true(bc_run(b0, (int)n0, 0, 0));
-	assert_false(bc_run(b0, (int)n0, 0, 1));
+	assert_true(bc_audit(b1, (int)n1));
+	count[0] = count[1] = 0;
+	for (int i = 0; i < 200000; i++) {
+		uint16_t sp, dp;
+		bool in0;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		sp = (uint16_t)x;
+		dp = (uint16_t)(x >> 16);
+		in0 = bc_run(b0, (int)n0, sp, dp);
+		if (in0 == bc_run(b1, (int)n1, sp, dp) ||
+		    in0 != ((stripe_of(&h0, sp) + stripe_of(&h0, dp)) % 6 == 0))
+			fail_msg("mod 6: ports %u %u", sp, dp);
+	}
+	for (unsigned int p = 33000; p < 53000; p += 2)
+		count[bc_run(b0, (int)n0, (uint16_t)p, 5201)]++;
+	print_message("a sixth: %d of 10000\n", count[1]);
+	assert_true(count[1] >= 1300 && count[1] <= 2100);
+	/* Bad halves and short buffers build nothing; a small range has fewer stripes. */
+	assert_int_equal(diag_half_bytecode(&(struct diag_half){ 100, 0, 2, 2, 0 }, b0, 1116), 0);
+	assert_int_equal(diag_half_bytecode(&(struct diag_half){ 100, 10, 2, 2, 2 }, b0, 1116), 0);
+	assert_int_equal(diag_half_bytecode(&(struct diag_half){ 100, 10, 17, 2, 0 }, b0, 1116), 0);
+	assert_int_equal(diag_half_bytecode(&(struct diag_half){ 100, 10, 2, 1, 0 }, b0, 1116), 0);
+	assert_int_equal(diag_half_bytecode(&(struct diag_half){ 100, 10, 2, 9, 0 }, b0, 1116), 0);
+	assert_int_equal(diag_half_bytecode(&(struct diag_half){ 65000, 100, 16, 2, 0 }, b0, 1116),
+			 0);
+	assert_int_equal(diag_half_bytecode(&h0, b0, n0 - 1), 0);
+	diag_half_ephemeral(&h0, 60000, 60002, 2, 0);
+	assert_int_equal(h0.stripes, 2);
+	assert_int_equal(h0.width, 1);
+	diag_half_ephemeral(&h0, 0, 5, 2, 0); /* nonsense: Linux's default */
+	assert_int_equal(h0.width, 1764);
 }
 
 int main(void)
