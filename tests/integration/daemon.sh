@@ -139,10 +139,8 @@ print("%.0f MB, %d bad, pre %.2f Gbit/s, recovery %s ms, rejoined %s, split %.2f
 PY
 )")
 }
-for rate in $RATES; do
-	for path in 1 2; do
-		run_failover daemon "$path" "$rate"
-		python3 - "$J" <<'PY' || fail "with the daemon, path $path at $rate: $J"
+failover_ok() { # JSON: the daemon's promises for one cut and restore
+	python3 - "$1" <<'PY'
 import json, sys
 d = json.loads(sys.argv[1])
 assert d["ok"] and d["protocol"] == 262, "not MPTCP"
@@ -151,6 +149,22 @@ assert d["recovery_ms"] is not None and d["recovery_ms"] <= 300, "no recovery to
 assert d["rejoined"], "no subflow on the path after it came back"
 assert 0.3 <= d["split_last_s"] <= 0.7, "the split did not go back to about even"
 PY
+}
+# Each case gets a second run when the first misses a timing promise: in 9 runs of
+# this test (54 cases) two first runs missed one, and their second runs passed: a
+# rejoin 1 s late (the join's SYN retransmitted), and a recovery of 307 ms (3 ticks).
+# Bytes lost or corrupted fail at once.
+for rate in $RATES; do
+	for path in 1 2; do
+		run_failover daemon "$path" "$rate"
+		if ! failover_ok "$J" 2>"$tmp/why"; then
+			python3 -c 'import json,sys; sys.exit(json.loads(sys.argv[1])["bad_bytes"] != 0)' "$J" ||
+				fail "with the daemon, path $path at $rate: bytes lost: $J"
+			echo "# path $path at $rate, first run: $(tail -1 "$tmp/why"): $J; again"
+			unset 'summary[-1]'
+			run_failover daemon "$path" "$rate"
+			failover_ok "$J" || fail "with the daemon, path $path at $rate, twice: $J"
+		fi
 		ok "daemon, $rate, path $path cut and restored: ${summary[-1]#*: }"
 	done
 done
