@@ -267,15 +267,23 @@ static const char *copy_out(const char *t, size_t n, char *buf, size_t len)
 	return buf;
 }
 
+/* SI scaling: G, M and k with 2, 1 and 1 decimals, or the count itself; unit[] from G down. */
+static size_t put_si(char *out, uint64_t v, const char *const unit[4])
+{
+	if (v >= 1000000000ULL)
+		return put_unit(out, v, 1000000000ULL, 2, unit[0]);
+	if (v >= 1000000ULL)
+		return put_unit(out, v, 1000000ULL, 1, unit[1]);
+	if (v >= 1000ULL)
+		return put_unit(out, v, 1000ULL, 1, unit[2]);
+	return put_unit(out, v, 1, 0, unit[3]);
+}
+
 size_t units_put_rate(char *out, uint64_t bps)
 {
-	if (bps >= 1000000000ULL)
-		return put_unit(out, bps, 1000000000ULL, 2, "Gbit/s");
-	if (bps >= 1000000ULL)
-		return put_unit(out, bps, 1000000ULL, 1, "Mbit/s");
-	if (bps >= 1000ULL)
-		return put_unit(out, bps, 1000ULL, 1, "kbit/s");
-	return put_unit(out, bps, 1, 0, "bit/s");
+	static const char *const unit[] = { "Gbit/s", "Mbit/s", "kbit/s", "bit/s" };
+
+	return put_si(out, bps, unit);
 }
 
 const char *units_fmt_rate(uint64_t bps, char *buf, size_t len)
@@ -315,13 +323,9 @@ int units_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 
 size_t units_put_bytes(char *out, uint64_t b)
 {
-	if (b >= 1000000000ULL)
-		return put_unit(out, b, 1000000000ULL, 2, "GB");
-	if (b >= 1000000ULL)
-		return put_unit(out, b, 1000000ULL, 1, "MB");
-	if (b >= 1000ULL)
-		return put_unit(out, b, 1000ULL, 1, "kB");
-	return put_unit(out, b, 1, 0, "B");
+	static const char *const unit[] = { "GB", "MB", "kB", "B" };
+
+	return put_si(out, b, unit);
 }
 
 const char *units_fmt_bytes(uint64_t b, char *buf, size_t len)

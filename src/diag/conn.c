@@ -23,20 +23,32 @@ struct vec {
 	size_t n, cap;
 };
 
+/*
+ * An array v of n elements of size bytes, *cap allocated, with room for
+ * one more: v itself or its reallocation (then *cap is updated); NULL when
+ * out of memory, v untouched.
+ */
+static void *grow(void *v, size_t n, size_t *cap, size_t size)
+{
+	size_t c = *cap ? *cap * 2 : 64;
+
+	if (n < *cap)
+		return v;
+	v = c <= SIZE_MAX / size ? realloc(v, c * size) : NULL;
+	if (v)
+		*cap = c;
+	return v;
+}
+
 /* The sinks: a vector of sockets, and the connections straight from the MPTCP dump. */
 static struct diag_sock *vec_slot(void *data)
 {
 	struct vec *v = data;
+	struct diag_sock *nv = grow(v->v, v->n, &v->cap, sizeof(*v->v));
 
-	if (v->n == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 64;
-		struct diag_sock *nv = realloc(v->v, cap * sizeof(*nv));
-
-		if (!nv)
-			return NULL;
-		v->v = nv;
-		v->cap = cap;
-	}
+	if (!nv)
+		return NULL;
+	v->v = nv;
 	return &v->v[v->n];
 }
 
@@ -55,16 +67,11 @@ struct conn_vec {
 static struct diag_sock *conn_slot(void *data)
 {
 	struct conn_vec *v = data;
+	struct mc_conn *nv = grow(v->v, v->n, &v->cap, sizeof(*v->v));
 
-	if (v->n == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 64;
-		struct mc_conn *nv = realloc(v->v, cap * sizeof(*nv));
-
-		if (!nv)
-			return NULL;
-		v->v = nv;
-		v->cap = cap;
-	}
+	if (!nv)
+		return NULL;
+	v->v = nv;
 	memset(&v->v[v->n], 0, sizeof(v->v[0]));
 	return &v->v[v->n].s;
 }
