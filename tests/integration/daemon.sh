@@ -151,9 +151,9 @@ assert 0.3 <= d["split_last_s"] <= 0.7, "the split did not go back to about even
 PY
 }
 # Each case gets a second run when the first misses a timing promise: in 9 runs of
-# this test (54 cases) two first runs missed one, and their second runs passed: a
-# rejoin 1 s late (the join's SYN retransmitted), and a recovery of 307 ms (3 ticks).
-# Bytes lost or corrupted fail at once.
+# this test (54 cases) two cases missed one, a rejoin about 1 s late (the join's SYN
+# retransmitted, it seems) and a recovery of 307 ms (3 ticks), kernel timing after a
+# link comes back. Bytes lost or corrupted fail at once.
 for rate in $RATES; do
 	for path in 1 2; do
 		run_failover daemon "$path" "$rate"
