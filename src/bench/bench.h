@@ -262,7 +262,7 @@ enum rxt_phase {
 
 struct rxtune {
 	enum rxt_phase phase;
-	uint64_t t_phase, b_phase; /* start of the phase: time (ns) and bytes received */
+	uint64_t t_phase; /* start of the phase (ns) */
 	bool counting; /* a probe past its settling time */
 	uint64_t t_count, b_count;
 	double rate[2]; /* bytes/s reading at once, and with the batch */

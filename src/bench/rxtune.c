@@ -36,11 +36,10 @@ void rxtune_init(struct rxtune *r, uint64_t now)
 	r->t_phase = now;
 }
 
-static void phase(struct rxtune *r, enum rxt_phase p, uint64_t now, uint64_t bytes)
+static void phase(struct rxtune *r, enum rxt_phase p, uint64_t now)
 {
 	r->phase = p;
 	r->t_phase = now;
-	r->b_phase = bytes;
 	r->counting = false;
 }
 
@@ -68,7 +67,7 @@ uint32_t rxtune_step(struct rxtune *r, uint64_t now, uint64_t bytes)
 	switch (r->phase) {
 	case RXT_WARMUP:
 		if (now - r->t_phase >= RXT_WARM)
-			phase(r, RXT_PROBE_NOW, now, bytes);
+			phase(r, RXT_PROBE_NOW, now);
 		break;
 	case RXT_PROBE_NOW:
 		if (!probe_done(r, now, bytes, &rate))
@@ -79,10 +78,10 @@ uint32_t rxtune_step(struct rxtune *r, uint64_t now, uint64_t bytes)
 			r->lowat = 0;
 			r->rate[1] = 0;
 			r->decisions++;
-			phase(r, RXT_KEEP, now, bytes);
+			phase(r, RXT_KEEP, now);
 			break;
 		}
-		phase(r, RXT_PROBE_BATCH, now, bytes);
+		phase(r, RXT_PROBE_BATCH, now);
 		r->applied = r->lowat;
 		break;
 	case RXT_PROBE_BATCH:
@@ -93,11 +92,11 @@ uint32_t rxtune_step(struct rxtune *r, uint64_t now, uint64_t bytes)
 		if (rate < 0.99 * r->rate[0])
 			r->lowat = 0;
 		r->applied = r->lowat;
-		phase(r, RXT_KEEP, now, bytes);
+		phase(r, RXT_KEEP, now);
 		break;
 	case RXT_KEEP:
 		if (now - r->t_phase >= RXT_REPROBE) {
-			phase(r, RXT_PROBE_NOW, now, bytes);
+			phase(r, RXT_PROBE_NOW, now);
 			r->applied = 0;
 		}
 		break;

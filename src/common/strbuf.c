@@ -3,7 +3,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -60,82 +59,6 @@ void sb_puts(struct sb *b, const char *s)
 void sb_putc(struct sb *b, char c)
 {
 	sb_putn(b, &c, 1);
-}
-
-void sb_pad(struct sb *b, const char *s, int width)
-{
-	size_t n = strlen(s);
-
-	sb_putn(b, s, n);
-	if (width > 0 && n < (size_t)width && !sb_reserve(b, (size_t)width - n)) {
-		memset(b->buf + b->len, ' ', (size_t)width - n);
-		b->len += (size_t)width - n;
-		b->buf[b->len] = '\0';
-	}
-}
-
-void sb_u64(struct sb *b, uint64_t v)
-{
-	char *p = sb_room(b, SB_NUM);
-
-	if (p)
-		sb_commit(b, sbp_u64(p, v));
-}
-
-void sb_ratio(struct sb *b, uint64_t num, uint64_t den, int decimals)
-{
-	char *p = sb_room(b, SB_NUM);
-
-	if (p)
-		sb_commit(b, sbp_ratio(p, num, den, decimals));
-}
-
-void sb_round(struct sb *b, double x)
-{
-	char *p = sb_room(b, SB_NUM);
-
-	if (p)
-		sb_commit(b, sbp_round(p, x));
-}
-
-void sb_bytes(struct sb *b, uint64_t bytes)
-{
-	char *p = sb_room(b, SB_NUM);
-
-	if (p)
-		sb_commit(b, sbp_bytes(p, bytes));
-}
-
-void sb_rate(struct sb *b, uint64_t bps)
-{
-	char *p = sb_room(b, SB_NUM);
-
-	if (p)
-		sb_commit(b, sbp_rate(p, bps));
-}
-
-void sb_addr_port(struct sb *b, const struct mc_prefix *a, uint16_t port)
-{
-	char *p = sb_room(b, INET6_ADDRSTRLEN + 8);
-
-	if (p)
-		sb_commit(b, sbp_addr_port(p, a, port));
-}
-
-void sb_printf(struct sb *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || sb_reserve(b, (size_t)n))
-		return;
-	va_start(ap, fmt);
-	vsnprintf(b->buf + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
 }
 
 int sb_flush(struct sb *b, FILE *f)

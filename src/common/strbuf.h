@@ -26,19 +26,6 @@ int sb_reserve(struct sb *b, size_t n);
 void sb_putn(struct sb *b, const char *s, size_t n);
 void sb_puts(struct sb *b, const char *s);
 void sb_putc(struct sb *b, char c);
-/* printf("%-*s", width, s) */
-void sb_pad(struct sb *b, const char *s, int width);
-void sb_u64(struct sb *b, uint64_t v);
-/* printf("%.*f", decimals, (double)num / den), see units_fmt_ratio */
-void sb_ratio(struct sb *b, uint64_t num, uint64_t den, int decimals);
-/* printf("%.0f", x) */
-void sb_round(struct sb *b, double x);
-/* units_fmt_bytes / units_fmt_rate */
-void sb_bytes(struct sb *b, uint64_t bytes);
-void sb_rate(struct sb *b, uint64_t bps);
-/* "10.0.0.1:80" or "[2001:db8::1]:80" */
-void sb_addr_port(struct sb *b, const struct mc_prefix *a, uint16_t port);
-void sb_printf(struct sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /*
  * Writing through a cursor, for the hottest output: sb_room gives room for n
@@ -65,7 +52,10 @@ static inline char *sbp_mem(char *p, const char *s, size_t n)
 
 #define SBP_LIT(p, lit) sbp_mem(p, lit, sizeof(lit) - 1)
 
-/* Each at most SB_NUM bytes. */
+/*
+ * Each at most SB_NUM bytes: printf's "%llu", "%.*f" of num / den (see
+ * units_fmt_ratio) and "%.0f", and units_fmt_bytes / units_fmt_rate.
+ */
 #define SB_NUM 64
 char *sbp_u64(char *p, uint64_t v);
 char *sbp_ratio(char *p, uint64_t num, uint64_t den, int decimals);

@@ -376,12 +376,12 @@ out:
 	return 0;
 }
 
-/* One sock_diag dump (a half, or all), run on a thread of its own. */
+/* One sock_diag dump (a part, or all), run on a thread of its own. */
 struct dump_job {
 	int family, protocol;
 	uint32_t states;
-	bool halved;
-	struct diag_half half;
+	bool cut; /* only the sockets of part */
+	struct diag_part part;
 	struct diag_sink sink;
 	struct mc_err e;
 	int ret;
@@ -395,14 +395,14 @@ static void *dump_job_run(void *arg)
 	j->ret = nl_open(&nl, NETLINK_SOCK_DIAG, &j->e);
 	if (j->ret)
 		return NULL;
-	j->ret = diag_dump_sink(&nl, j->family, j->protocol, j->states, j->halved ? &j->half : NULL,
+	j->ret = diag_dump_sink(&nl, j->family, j->protocol, j->states, j->cut ? &j->part : NULL,
 				&j->sink, &j->e);
 	nl_close(&nl);
 	return NULL;
 }
 
 /* The stripes of this namespace's ephemeral port range: where a dump is cut. */
-static void ephemeral_stripes(struct diag_half *h, int mod)
+static void ephemeral_stripes(struct diag_part *h, int mod)
 {
 	unsigned int lo = 0, hi = 0;
 	FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "re");
@@ -412,7 +412,7 @@ static void ephemeral_stripes(struct diag_half *h, int mod)
 			lo = hi = 0;
 		fclose(f);
 	}
-	diag_half_ephemeral(h, lo, hi, mod, 0);
+	diag_part_ephemeral(h, lo, hi, mod, 0);
 }
 
 /* Sockets in use in this namespace: IPv4 TCP and all MPTCP (/proc/net/protocols). */
@@ -455,7 +455,7 @@ static int tcp_cut(size_t tcp, size_t msk)
 	if (tcp < 1000 || r >= 0.8)
 		return 0;
 	mod = (int)(2 / (1 - r) + 0.5);
-	return mod < 2 ? 2 : mod > DIAG_HALF_MAX_MOD ? DIAG_HALF_MAX_MOD : mod;
+	return mod < 2 ? 2 : mod > DIAG_PART_MAX_MOD ? DIAG_PART_MAX_MOD : mod;
 }
 
 struct job_pair {
@@ -491,6 +491,7 @@ int mc_conns_load(struct mc_conns *cs, bool listeners, struct mc_err *e)
 	bool two = sysconf(_SC_NPROCESSORS_ONLN) > 1 || strict;
 	struct vec tcp[3] = { 0 }; /* TCP0, TCP1 and the IPv6 subflows */
 	struct conn_vec msk = { 0 };
+	struct diag_part stripes = { 0 };
 	struct job_pair pa, pb;
 	size_t ntcp, nmsk;
 	int mod = 0, ret = 0;
@@ -500,15 +501,16 @@ int mc_conns_load(struct mc_conns *cs, bool listeners, struct mc_err *e)
 	if (two && !(mode && !strcmp(mode, "off"))) {
 		socket_counts(&ntcp, &nmsk);
 		mod = strict ? 2 : tcp_cut(ntcp, nmsk);
+		if (mod)
+			ephemeral_stripes(&stripes, mod);
 	}
 	for (int i = 0; i < NJOBS; i++) {
 		j[i].family = i == MSK ? AF_UNSPEC : AF_INET;
 		j[i].protocol = i == MSK ? IPPROTO_MPTCP : IPPROTO_TCP;
 		j[i].states = i == MSK && listeners ? ALL_STATES : NOT_LISTEN;
-		j[i].halved = mod && i != MSK;
-		if (mod)
-			ephemeral_stripes(&j[i].half, mod);
-		j[i].half.half = i == TCP1;
+		j[i].cut = mod && i != MSK;
+		j[i].part = stripes;
+		j[i].part.part = i == TCP1;
 		if (i == MSK)
 			j[i].sink = (struct diag_sink){ conn_slot, conn_keep, &msk };
 		else
@@ -530,7 +532,7 @@ int mc_conns_load(struct mc_conns *cs, bool listeners, struct mc_err *e)
 			tcp[i - TCP0].n = 0;
 			j[i].ret = 0;
 		}
-		j[TCP0].halved = false;
+		j[TCP0].cut = false;
 		dump_job_run(&j[TCP0]);
 	}
 	for (int i = 0; i < NJOBS && !ret; i++)

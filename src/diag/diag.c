@@ -208,9 +208,9 @@ static int cb_keep(void *data)
 	return c->cb(&c->s, c->data);
 }
 
-void diag_half_ephemeral(struct diag_half *h, unsigned int lo, unsigned int hi, int mod, int half)
+void diag_part_ephemeral(struct diag_part *h, unsigned int lo, unsigned int hi, int mod, int part)
 {
-	int k = DIAG_HALF_MAX_STRIPES;
+	int k = DIAG_PART_MAX_STRIPES;
 
 	if (lo == 0 || hi > 65535 || lo > hi) {
 		lo = 32768; /* Linux's default */
@@ -222,7 +222,7 @@ void diag_half_ephemeral(struct diag_half *h, unsigned int lo, unsigned int hi, 
 	h->width = (uint16_t)((hi - lo + 1) / (unsigned int)k ?: 1);
 	h->stripes = k;
 	h->mod = mod;
-	h->half = half;
+	h->part = part;
 }
 
 /*
@@ -237,14 +237,14 @@ void diag_half_ephemeral(struct diag_half *h, unsigned int lo, unsigned int hi, 
  *   D0 .. D(M-1): D_GE b1 .. D_GE b(K-1), JMP   no -> accept or reject by
  *                 (r + dport's stripe) mod M
  */
-size_t diag_half_bytecode(const struct diag_half *h, void *buf, size_t len)
+size_t diag_part_bytecode(const struct diag_part *h, void *buf, size_t len)
 {
-	struct inet_diag_bc_op op[DIAG_HALF_BC_MAX / 4];
+	struct inet_diag_bc_op op[DIAG_PART_BC_MAX / 4];
 	int k = h->stripes, m = h->mod, n = 0;
 	size_t chain = (size_t)(k - 1) * 8 + 4, total = (size_t)(m + 1) * chain;
 
-	if (k < 2 || k > DIAG_HALF_MAX_STRIPES || m < 2 || m > DIAG_HALF_MAX_MOD || h->width == 0 ||
-	    (h->half != 0 && h->half != 1) ||
+	if (k < 2 || k > DIAG_PART_MAX_STRIPES || m < 2 || m > DIAG_PART_MAX_MOD || h->width == 0 ||
+	    (h->part != 0 && h->part != 1) ||
 	    (unsigned int)h->base + (unsigned int)(k - 1) * h->width > 65535 || len < total)
 		return 0;
 	for (int sec = 0; sec <= m; sec++) { /* the sport chain, then D0 .. D(m-1) */
@@ -257,7 +257,7 @@ size_t diag_half_bytecode(const struct diag_half *h, void *buf, size_t len)
 			if (sec == 0)
 				target = chain * (size_t)(1 + stripe % m); /* D(stripe mod m) */
 			else
-				target = (((stripe + sec - 1) % m == 0) == (h->half == 0)) ?
+				target = (((stripe + sec - 1) % m == 0) == (h->part == 0)) ?
 						 total :
 						 total + 4;
 			if (i == k) { /* at or above every boundary: the last stripe */
@@ -288,7 +288,7 @@ int diag_dump(struct nl *nl, int family, int protocol, uint32_t states, diag_cb 
 }
 
 int diag_dump_sink(struct nl *nl, int family, int protocol, uint32_t states,
-		   const struct diag_half *h, const struct diag_sink *sink, struct mc_err *e)
+		   const struct diag_part *h, const struct diag_sink *sink, struct mc_err *e)
 {
 	static const int families[] = { AF_INET, AF_INET6 };
 	struct dump_ctx c = { protocol, sink };
@@ -302,11 +302,11 @@ int diag_dump_sink(struct nl *nl, int family, int protocol, uint32_t states,
 			continue;
 		nlh = diag_req_build(buf, families[i], protocol, states);
 		if (h) {
-			char bc[DIAG_HALF_BC_MAX];
-			size_t n = diag_half_bytecode(h, bc, sizeof(bc));
+			char bc[DIAG_PART_BC_MAX];
+			size_t n = diag_part_bytecode(h, bc, sizeof(bc));
 
 			if (!n)
-				return mc_err_set(e, -EINVAL, "dump half %d: bad stripes", h->half);
+				return mc_err_set(e, -EINVAL, "dump part %d: bad stripes", h->part);
 			mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, n, bc);
 		}
 		ret = nl_dump(nl, nlh, dump_cb, &c, NULL, e);

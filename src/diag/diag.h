@@ -68,22 +68,22 @@ int diag_dump(struct nl *nl, int family, int protocol, uint32_t states, diag_cb 
  * stripes (thousands of connections; with fewer the parts may be uneven:
  * correct, not faster).
  */
-struct diag_half {
+struct diag_part {
 	uint16_t base, width; /* base + (stripes - 1) width <= 65535, width >= 1 */
-	int stripes; /* 2..DIAG_HALF_MAX_STRIPES */
-	int mod; /* 2..DIAG_HALF_MAX_MOD */
-	int half; /* 0 or 1 */
+	int stripes; /* 2..DIAG_PART_MAX_STRIPES */
+	int mod; /* 2..DIAG_PART_MAX_MOD */
+	int part; /* 0 or 1 */
 };
 
-#define DIAG_HALF_MAX_STRIPES 16
-#define DIAG_HALF_MAX_MOD 8
-/* The longest filter program diag_half_bytecode writes. */
-#define DIAG_HALF_BC_MAX ((DIAG_HALF_MAX_MOD + 1) * ((DIAG_HALF_MAX_STRIPES - 1) * 8 + 4))
+#define DIAG_PART_MAX_STRIPES 16
+#define DIAG_PART_MAX_MOD 8
+/* The longest filter program diag_part_bytecode writes. */
+#define DIAG_PART_BC_MAX ((DIAG_PART_MAX_MOD + 1) * ((DIAG_PART_MAX_STRIPES - 1) * 8 + 4))
 
 /* The stripes of the ephemeral range lo..hi (as ip_local_port_range says it). */
-void diag_half_ephemeral(struct diag_half *h, unsigned int lo, unsigned int hi, int mod, int half);
+void diag_part_ephemeral(struct diag_part *h, unsigned int lo, unsigned int hi, int mod, int part);
 /* The sock_diag filter program of a part (pure): its length in bytes, 0 if h is invalid. */
-size_t diag_half_bytecode(const struct diag_half *h, void *buf, size_t len);
+size_t diag_part_bytecode(const struct diag_part *h, void *buf, size_t len);
 
 /*
  * Where a dump of many sockets decodes each one straight to, with no copy:
@@ -96,9 +96,9 @@ struct diag_sink {
 	void *data;
 };
 
-/* diag_dump into a sink, of one half (h) or of everything (h == NULL). */
+/* diag_dump into a sink, of one part (h) or of everything (h == NULL). */
 int diag_dump_sink(struct nl *nl, int family, int protocol, uint32_t states,
-		   const struct diag_half *h, const struct diag_sink *sink, struct mc_err *e);
+		   const struct diag_part *h, const struct diag_sink *sink, struct mc_err *e);
 
 /* ---- the model: connections and their subflows ---- */
 

@@ -1243,7 +1243,7 @@ static void test_join_many_subflows(void **state)
 
 /* ---- the dump halves: the filter program, run and audited as the kernel does ---- */
 
-/* inet_diag_bc_run for the ops diag_half_bytecode uses (others fail the test). */
+/* inet_diag_bc_run for the ops diag_part_bytecode uses (others fail the test). */
 static bool bc_run(const uint8_t *bc, int len, uint16_t sport, uint16_t dport)
 {
 	while (len > 0) {
@@ -1326,7 +1326,7 @@ static bool bc_audit(const uint8_t *start, int total)
 	return len == 0;
 }
 
-static int stripe_of(const struct diag_half *h, unsigned int port)
+static int stripe_of(const struct diag_part *h, unsigned int port)
 {
 	int k = 0;
 
@@ -1344,14 +1344,14 @@ static int stripe_of(const struct diag_half *h, unsigned int port)
 static size_t check_parts(int mod, uint8_t *b0, uint8_t *b1, size_t cap)
 {
 	static const uint16_t edge[] = { 0, 1, 34531, 34532, 59228, 59229, 60999, 65535 };
-	struct diag_half h0, h1;
+	struct diag_part h0, h1;
 	uint64_t x = 1;
 	size_t n0, n1;
 
-	diag_half_ephemeral(&h0, 32768, 60999, mod, 0);
-	diag_half_ephemeral(&h1, 32768, 60999, mod, 1);
-	n0 = diag_half_bytecode(&h0, b0, cap);
-	n1 = diag_half_bytecode(&h1, b1, cap);
+	diag_part_ephemeral(&h0, 32768, 60999, mod, 0);
+	diag_part_ephemeral(&h1, 32768, 60999, mod, 1);
+	n0 = diag_part_bytecode(&h0, b0, cap);
+	n1 = diag_part_bytecode(&h1, b1, cap);
 	assert_int_equal(n0, (size_t)(mod + 1) * (15 * 8 + 4));
 	assert_int_equal(n1, n0);
 	assert_true(bc_audit(b0, (int)n0));
@@ -1389,7 +1389,7 @@ static int part0_of_neighbours(const uint8_t *b, size_t n)
 	return in;
 }
 
-static void test_half_bytecode(void **state)
+static void test_part_bytecode(void **state)
 {
 	/* Two stripes split at 46884: the smallest program, op by op. */
 	static const struct inet_diag_bc_op golden2[] = {
@@ -1400,9 +1400,9 @@ static void test_half_bytecode(void **state)
 		{ INET_DIAG_BC_D_GE, 8, 16 }, { 0, 0, 46884 }, /* 24: 1+0 odd: reject */
 		{ INET_DIAG_BC_JMP, 4, 4 }, /* 32: 1+1 even: accept */
 	};
-	struct diag_half h = { 32768, 14116, 2, 2, 0 };
-	uint8_t b0[DIAG_HALF_BC_MAX], b1[DIAG_HALF_BC_MAX];
-	size_t n = diag_half_bytecode(&h, b0, sizeof(b0));
+	struct diag_part h = { 32768, 14116, 2, 2, 0 };
+	uint8_t b0[DIAG_PART_BC_MAX], b1[DIAG_PART_BC_MAX];
+	size_t n = diag_part_bytecode(&h, b0, sizeof(b0));
 	int in;
 
 	(void)state;
@@ -1419,24 +1419,24 @@ static void test_half_bytecode(void **state)
 	print_message("halves: %d of 10000 in part 0\n", in);
 	assert_true(in >= 4500 && in <= 5500);
 	n = check_parts(6, b0, b1, sizeof(b0));
-	assert_int_equal(n, DIAG_HALF_BC_MAX - 2 * (15 * 8 + 4));
+	assert_int_equal(n, DIAG_PART_BC_MAX - 2 * (15 * 8 + 4));
 	in = part0_of_neighbours(b0, n);
 	print_message("a sixth: %d of 10000 in part 0\n", in);
 	assert_true(in >= 1300 && in <= 2100);
 	/* Bad parts and short buffers build nothing; a small range has fewer stripes. */
-	assert_int_equal(diag_half_bytecode(&(struct diag_half){ 100, 0, 2, 2, 0 }, b0, 1116), 0);
-	assert_int_equal(diag_half_bytecode(&(struct diag_half){ 100, 10, 2, 2, 2 }, b0, 1116), 0);
-	assert_int_equal(diag_half_bytecode(&(struct diag_half){ 100, 10, 17, 2, 0 }, b0, 1116), 0);
-	assert_int_equal(diag_half_bytecode(&(struct diag_half){ 100, 10, 2, 1, 0 }, b0, 1116), 0);
-	assert_int_equal(diag_half_bytecode(&(struct diag_half){ 100, 10, 2, 9, 0 }, b0, 1116), 0);
-	assert_int_equal(diag_half_bytecode(&(struct diag_half){ 65000, 100, 16, 2, 0 }, b0, 1116),
+	assert_int_equal(diag_part_bytecode(&(struct diag_part){ 100, 0, 2, 2, 0 }, b0, 1116), 0);
+	assert_int_equal(diag_part_bytecode(&(struct diag_part){ 100, 10, 2, 2, 2 }, b0, 1116), 0);
+	assert_int_equal(diag_part_bytecode(&(struct diag_part){ 100, 10, 17, 2, 0 }, b0, 1116), 0);
+	assert_int_equal(diag_part_bytecode(&(struct diag_part){ 100, 10, 2, 1, 0 }, b0, 1116), 0);
+	assert_int_equal(diag_part_bytecode(&(struct diag_part){ 100, 10, 2, 9, 0 }, b0, 1116), 0);
+	assert_int_equal(diag_part_bytecode(&(struct diag_part){ 65000, 100, 16, 2, 0 }, b0, 1116),
 			 0);
-	diag_half_ephemeral(&h, 32768, 60999, 6, 0);
-	assert_int_equal(diag_half_bytecode(&h, b0, n - 1), 0);
-	diag_half_ephemeral(&h, 60000, 60002, 2, 0);
+	diag_part_ephemeral(&h, 32768, 60999, 6, 0);
+	assert_int_equal(diag_part_bytecode(&h, b0, n - 1), 0);
+	diag_part_ephemeral(&h, 60000, 60002, 2, 0);
 	assert_int_equal(h.stripes, 2);
 	assert_int_equal(h.width, 1);
-	diag_half_ephemeral(&h, 0, 5, 2, 0); /* nonsense: Linux's default */
+	diag_part_ephemeral(&h, 0, 5, 2, 0); /* nonsense: Linux's default */
 	assert_int_equal(h.width, 1764);
 	assert_int_equal(h.stripes, 16);
 }
@@ -1467,7 +1467,7 @@ int main(void)
 		cmocka_unit_test(test_join_pre_6_15_unpriv),
 		cmocka_unit_test(test_fallback_why),
 		cmocka_unit_test(test_join_many_subflows),
-		cmocka_unit_test(test_half_bytecode),
+		cmocka_unit_test(test_part_bytecode),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

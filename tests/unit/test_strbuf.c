@@ -14,30 +14,36 @@ static void test_appends(void **state)
 {
 	struct sb b = { 0 };
 	struct mc_prefix v4, v6;
+	char *p;
 
 	(void)state;
 	assert_int_equal(mc_prefix_parse("10.0.0.2", &v4), 0);
 	assert_int_equal(mc_prefix_parse("2001:db8::1", &v6), 0);
-	sb_pad(&b, "mptcp", 12);
-	sb_putc(&b, '|');
-	sb_pad(&b, "a-name-longer-than-width", 4);
-	sb_putc(&b, '|');
-	sb_u64(&b, 0);
-	sb_putc(&b, ' ');
-	sb_u64(&b, UINT64_MAX);
-	sb_putc(&b, ' ');
-	sb_addr_port(&b, &v4, 80);
-	sb_putc(&b, ' ');
-	sb_addr_port(&b, &v6, 65535);
-	sb_putc(&b, ' ');
-	sb_bytes(&b, 1234567);
-	sb_putc(&b, ' ');
-	sb_rate(&b, 9540000000ULL);
-	sb_putc(&b, ' ');
-	sb_ratio(&b, 12345, 1000, 2);
-	sb_putc(&b, ' ');
-	sb_round(&b, 49.5);
-	sb_printf(&b, " %s=%d", "x", -3);
+	p = sb_room(&b, 400);
+	assert_non_null(p);
+	p = sbp_pad(p, "mptcp", 16, 12);
+	*p++ = '|';
+	p = sbp_pad(p, "a-name-longer-than-width", 32, 4);
+	*p++ = '|';
+	p = sbp_u64(p, 0);
+	*p++ = ' ';
+	p = sbp_u64(p, UINT64_MAX);
+	*p++ = ' ';
+	p = sbp_addr_port(p, &v4, 80);
+	*p++ = ' ';
+	p = sbp_addr_port(p, &v6, 65535);
+	*p++ = ' ';
+	p = sbp_bytes(p, 1234567);
+	*p++ = ' ';
+	p = sbp_rate(p, 9540000000ULL);
+	*p++ = ' ';
+	p = sbp_ratio(p, 12345, 1000, 2);
+	*p++ = ' ';
+	p = sbp_round(p, 49.5);
+	sb_commit(&b, p);
+	sb_puts(&b, " x=");
+	sb_putc(&b, '-');
+	sb_putn(&b, "3", 1);
 	assert_string_equal(b.buf,
 			    "mptcp       |a-name-longer-than-width|0 18446744073709551615 "
 			    "10.0.0.2:80 [2001:db8::1]:65535 1.2 MB 9.54 Gbit/s 12.35 50 x=-3");
@@ -74,8 +80,12 @@ static void test_growth_and_flush(void **state)
 	(void)state;
 	assert_non_null(f);
 	for (int i = 0; i < 100000; i++) {
-		sb_u64(&b, (uint64_t)i);
-		sb_putc(&b, '\n');
+		char *p = sb_room(&b, SB_NUM + 1);
+
+		assert_non_null(p);
+		p = sbp_u64(p, (uint64_t)i);
+		*p++ = '\n';
+		sb_commit(&b, p);
 	}
 	assert_int_equal(sb_flush(&b, f), 0);
 	assert_int_equal(b.len, 0);
