@@ -8,7 +8,9 @@
 . "$(dirname "$0")/lib.sh"
 FAILOVER=${FAILOVER:-$(dirname "$MPTCPCTL")/tests/failover}
 [ -x "$FAILOVER" ] || fail "no failover helper at $FAILOVER"
-RATES=${DAEMON_TEST_RATES:-"1gbit 3gbit 5gbit"}
+# 5gbit keeps both CPUs of a 2-core machine busy, so its timing is the
+# scheduler's: it is measured by bench/b_daemon.sh (make bench), not asserted here.
+RATES=${DAEMON_TEST_RATES:-"1gbit 3gbit"}
 
 expect_rc 0 "$MPTCPCTL" lab up name "$LAB" rate 1gbit
 C="$LAB-cli" S="$LAB-srv"
@@ -126,6 +128,41 @@ wait_for 1000 "endpoint back on link up" has_ep 192.168.0.1 3 eno2
 wait_for 1000 "route back on link up" has_route 192.168.0.1
 ok "eno2 down: endpoint withdrawn; up: its route back and endpoint id 3 again"
 
+# ---- mptcpctl bench ... verify as the transfer (path 1, the first subflow's,
+# down at ~1.2 s and up at ~2.2 s of 4 s), before the rate loop: the lab is at 1gbit.
+ip netns exec "$S" timeout 30 "$MPTCPCTL" bench server once port 5301 -J >"$tmp/bv.srv" 2>&1 &
+BSRV=$!
+EXTRA_CLEANUP+=("kill $BSRV")
+wait_listen "$S" 5301
+ip netns exec "$C" timeout 30 "$MPTCPCTL" bench client 10.0.0.2 port 5301 verify time 4 interval 0.2 -J \
+	>"$tmp/bv.cli" 2>"$tmp/bv.err" &
+BCLI=$!
+sleep 1.2
+ip -n "$C" link set eno1 down
+sleep 1
+ip -n "$C" link set eno1 up
+wait $BCLI || fail "bench verify across eno1 down/up with the daemon: exit $?: $(cat "$tmp/bv.err" "$tmp/bv.cli")"
+wait $BSRV || fail "bench server: $(cat "$tmp/bv.srv")"
+python3 - "$tmp/bv.cli" <<'PY' || fail "bench verify with the daemon: $(cat "$tmp/bv.cli")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+v = d["end"]["verify"]
+assert v["ok"] is True and v["bad_bytes"] == 0 and v["checked_bytes"] == d["end"]["sum_sent"]["bytes"], v
+iv = [dict(x, start=x["sum"]["start"], end=x["sum"]["end"]) for x in d["intervals"]]
+def on(i, name):
+    return sum(f["bytes"] for s in i["streams"] for f in s["subflows"] if f["interface"] == name)
+total = lambda i: sum(s["bytes"] for s in i["streams"])
+# down at ~1.2 s: some interval in 1.4-2.2 s carries >= 40 % of the rate before the cut
+pre = max(total(i) / (i["end"] - i["start"]) for i in iv if i["end"] <= 1.2)
+assert any(total(i) / (i["end"] - i["start"]) >= 0.4 * pre for i in iv if 1.4 <= i["start"] and i["end"] <= 2.2), "no recovery"
+# up at ~2.2 s: eno1 carries traffic again in the last second, about half
+last = [i for i in iv if i["start"] >= 3.0]
+share = sum(on(i, "eno1") for i in last) / max(1, sum(on(i, "eno1") + on(i, "eno2") for i in last))
+assert 0.3 <= share <= 0.7, ("eno1 share in the last second", share)
+print("# bench verify with the daemon: %d B checked, 0 bad, eno1 back at %.2f of the last second" % (v["checked_bytes"], share))
+PY
+ok "bench verify across eno1 down/up with the daemon: 0 bytes bad, rate >= 40 % while down, eno1 back to about half"
+
 # ---- failover during verified transfers, per rate and path
 summary=()
 run_failover() { # label path rate -> JSON in $J
@@ -169,41 +206,6 @@ for rate in $RATES; do
 	done
 done
 grep -q "sub_established .* 10.0.0.1 -> " "$tmp/daemon.log" || fail "no subflow re-joined from 10.0.0.1: $(tail "$tmp/daemon.log")"
-
-# The same with mptcpctl bench ... verify as the transfer (path 1, the first
-# subflow's, down at ~1.2 s and up at ~2.2 s of 4 s; the lab is at 1gbit now).
-ip netns exec "$S" timeout 30 "$MPTCPCTL" bench server once port 5301 -J >"$tmp/bv.srv" 2>&1 &
-BSRV=$!
-EXTRA_CLEANUP+=("kill $BSRV")
-wait_listen "$S" 5301
-ip netns exec "$C" timeout 30 "$MPTCPCTL" bench client 10.0.0.2 port 5301 verify time 4 interval 0.2 -J \
-	>"$tmp/bv.cli" 2>"$tmp/bv.err" &
-BCLI=$!
-sleep 1.2
-ip -n "$C" link set eno1 down
-sleep 1
-ip -n "$C" link set eno1 up
-wait $BCLI || fail "bench verify across eno1 down/up with the daemon: exit $?: $(cat "$tmp/bv.err" "$tmp/bv.cli")"
-wait $BSRV || fail "bench server: $(cat "$tmp/bv.srv")"
-python3 - "$tmp/bv.cli" <<'PY' || fail "bench verify with the daemon: $(cat "$tmp/bv.cli")"
-import json, sys
-d = json.load(open(sys.argv[1]))
-v = d["end"]["verify"]
-assert v["ok"] is True and v["bad_bytes"] == 0 and v["checked_bytes"] == d["end"]["sum_sent"]["bytes"], v
-iv = [dict(x, start=x["sum"]["start"], end=x["sum"]["end"]) for x in d["intervals"]]
-def on(i, name):
-    return sum(f["bytes"] for s in i["streams"] for f in s["subflows"] if f["interface"] == name)
-total = lambda i: sum(s["bytes"] for s in i["streams"])
-# down at ~1.2 s: some interval in 1.4-2.2 s carries >= 40 % of the rate before the cut
-pre = max(total(i) / (i["end"] - i["start"]) for i in iv if i["end"] <= 1.2)
-assert any(total(i) / (i["end"] - i["start"]) >= 0.4 * pre for i in iv if 1.4 <= i["start"] and i["end"] <= 2.2), "no recovery"
-# up at ~2.2 s: eno1 carries traffic again in the last second, about half
-last = [i for i in iv if i["start"] >= 3.0]
-share = sum(on(i, "eno1") for i in last) / max(1, sum(on(i, "eno1") + on(i, "eno2") for i in last))
-assert 0.3 <= share <= 0.7, ("eno1 share in the last second", share)
-print("# bench verify with the daemon: %d B checked, 0 bad, eno1 back at %.2f of the last second" % (v["checked_bytes"], share))
-PY
-ok "bench verify across eno1 down/up with the daemon: 0 bytes bad, rate >= 40 % while down, eno1 back to about half"
 
 # ---- kill -9 and restart: the same objects, nothing duplicated, the same ids
 with_daemon=$(snap)
