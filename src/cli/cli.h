@@ -56,6 +56,10 @@ int cli_fail(const struct mc_err *e, const char *ctx);
 /* A usage error: message, a hint, exit code 2. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 bool cli_is_help(const char *arg);
+/* Any of argv[1..] asks for help: checked before a subcommand's words are
+ * dispatched, so that "doctor undo --help" or "bench client --help" prints
+ * the usage instead of acting on (or resolving) "--help". */
+bool cli_wants_help(int argc, char **argv);
 /* "a,b,c" -> up to max items through parse(); a single item applies to all n. */
 int cli_split_list(const char *s, char items[][32], int max);
 

@@ -865,15 +865,16 @@ static int parse(struct ctx *c, int argc, char **argv)
 	uint32_t v32;
 	bool role_set = false;
 
+	if (cli_wants_help(argc, argv)) {
+		usage(stdout);
+		return -1;
+	}
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
 
 #define IS(x, y) (!strcmp(a, x) || streq_opt(a, y))
-		if (cli_is_help(a)) {
-			usage(stdout);
-			return -1;
-		} else if (IS("server", "-s")) {
+		if (IS("server", "-s")) {
 			c->server = true;
 			role_set = true;
 		} else if (IS("client", "-c")) {

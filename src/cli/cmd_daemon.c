@@ -170,11 +170,10 @@ int cmd_daemon_main(struct cli *cli, int argc, char **argv)
 	const char *js = getenv("JOURNAL_STREAM");
 	int ret;
 
-	for (int i = 1; i < argc; i++)
-		if (cli_is_help(argv[i])) {
-			fputs(daemon_usage, stdout);
-			return EXIT_OK;
-		}
+	if (cli_wants_help(argc, argv)) {
+		fputs(daemon_usage, stdout);
+		return EXIT_OK;
+	}
 	if (argc >= 2 && !strcmp(argv[1], "status")) {
 		for (int i = 2; i < argc; i++) {
 			if (strcmp(argv[i], "-j") && strcmp(argv[i], "--json"))

@@ -313,6 +313,11 @@ int cmd_doctor_main(struct cli *cli, int argc, char **argv)
 
 	if (!in || !rep || !p)
 		goto out;
+	if (cli_wants_help(argc, argv)) {
+		fputs(doctor_usage, stdout);
+		ret = EXIT_OK;
+		goto out;
+	}
 	if (argc >= 2 && !strcmp(argv[1], "undo")) {
 		ret = cmd_setup_undo(cli, "doctor", argc, argv);
 		goto out;
@@ -320,11 +325,7 @@ int cmd_doctor_main(struct cli *cli, int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
-		if (cli_is_help(a)) {
-			fputs(doctor_usage, stdout);
-			ret = EXIT_OK;
-			goto out;
-		} else if (!strcmp(a, "-j") || !strcmp(a, "--json")) {
+		if (!strcmp(a, "-j") || !strcmp(a, "--json")) {
 			cli->json = true;
 		} else if (!strcmp(a, "--fix")) {
 			fix = true;
@@ -413,6 +414,11 @@ int cmd_tune_main(struct cli *cli, int argc, char **argv)
 
 	if (!in || !p)
 		goto out;
+	if (cli_wants_help(argc, argv)) {
+		fputs(tune_usage, stdout);
+		ret = EXIT_OK;
+		goto out;
+	}
 	if (argc >= 2 && !strcmp(argv[1], "undo")) {
 		ret = cmd_setup_undo(cli, "tune", argc, argv);
 		goto out;
@@ -420,11 +426,7 @@ int cmd_tune_main(struct cli *cli, int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
-		if (cli_is_help(a)) {
-			fputs(tune_usage, stdout);
-			ret = EXIT_OK;
-			goto out;
-		} else if (!strcmp(a, "--dry-run")) {
+		if (!strcmp(a, "--dry-run")) {
 			dry = true;
 		} else if (!strcmp(a, "-j") || !strcmp(a, "--json")) {
 			cli->json = true;

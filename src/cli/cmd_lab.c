@@ -21,7 +21,7 @@ static const char lab_usage[] =
 	"       mptcpctl lab list [-j]\n"
 	"       mptcpctl lab show [NAME] [-j]\n"
 	"       mptcpctl lab exec [NAME] HOST [--] CMD [ARGS...]\n"
-	"       mptcpctl lab demo [name NAME] [rate R] [time SECONDS] [-j]\n"
+	"       mptcpctl lab demo [name NAME] [rate R] [time SECONDS] [--plot DIR] [-j]\n"
 	"\n"
 	"Two hosts, NAME-cli and NAME-srv (network namespaces), joined by N links\n"
 	"(default 2, at most 8). Path 1 is eno1 with 10.0.0.0/24, path 2 eno2 with\n"

@@ -422,11 +422,10 @@ int cmd_setup_main(struct cli *cli, int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	o.req.role = ROLE_BOTH;
-	for (int i = 1; i < argc; i++)
-		if (cli_is_help(argv[i])) {
-			fputs(setup_usage, stdout);
-			return EXIT_OK;
-		}
+	if (cli_wants_help(argc, argv)) {
+		fputs(setup_usage, stdout);
+		return EXIT_OK;
+	}
 	if (argc >= 2 && !strcmp(argv[1], "show")) {
 		for (int i = 2; i < argc; i++) {
 			if (strcmp(argv[i], "-j") && strcmp(argv[i], "--json"))

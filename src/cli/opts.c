@@ -45,6 +45,14 @@ bool cli_is_help(const char *arg)
 	return !strcmp(arg, "-h") || !strcmp(arg, "--help") || !strcmp(arg, "help");
 }
 
+bool cli_wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (cli_is_help(argv[i]))
+			return true;
+	return false;
+}
+
 int cli_split_list(const char *s, char items[][32], int max)
 {
 	int n = 0;

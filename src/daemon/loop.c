@@ -528,6 +528,7 @@ int dmn_run(const struct dmn_opts *o, struct mc_err *e)
 	struct plan *setup_rec = NULL;
 	const char *rival;
 	bool ready = false;
+	uint64_t ready_by;
 	int ret;
 
 	d.req = o->req;
@@ -568,6 +569,7 @@ int dmn_run(const struct dmn_opts *o, struct mc_err *e)
 	    d.req.auto_ifaces ? "every interface" : "the configured interfaces",
 	    plan_role_name(d.req.role), d.owned->n);
 	schedule(&d, 0);
+	ready_by = now_ms() + 2000;
 	while (!d.stop) {
 		struct epoll_event evs[8];
 		uint64_t now = now_ms();
@@ -579,12 +581,18 @@ int dmn_run(const struct dmn_opts *o, struct mc_err *e)
 			d.due_ms = 0;
 			again = reconcile(&d);
 			d.resync_ms = now_ms() + (o->resync_ms ? o->resync_ms : 30000);
-			if (again)
-				schedule(&d, again);
-			if (!ready) {
+			/* READY=1 once every configured path is there: a link
+			 * that comes up just after the start (a lab's or a
+			 * boot's) is waited for, up to 2 s, polled every 50 ms. */
+			if (!ready && (again || d.act->nskipped) && now < ready_by) {
+				if (!again)
+					again = 50;
+			} else if (!ready) {
 				dmn_notify("READY=1\nSTATUS=managing MPTCP paths");
 				ready = true;
 			}
+			if (again)
+				schedule(&d, again);
 			continue;
 		}
 		if (d.resync_ms && d.resync_ms <= now) {

@@ -47,4 +47,6 @@ SRC_DIR=${SRC_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 comp mptcpctl lab "" | grep -qx demo || fail "completion of lab subcommands"
 comp mptcpctl setup role "" | grep -qx server || fail "completion of role"
 comp mptcpctl status --exp | grep -qx -- --expect-subflows || fail "completion of status options"
+[ "$(comp mptcpctl lab demo --p)" = "--plot" ] || fail "completion of lab demo --p: $(comp mptcpctl lab demo --p)"
+comp mptcpctl lab up "" | grep -qx -e --plot -e time && fail "lab up offers demo's words: $(comp mptcpctl lab up "")"
 ok "bash completion completes subcommands, roles and options"
