@@ -105,6 +105,7 @@ struct lab_xfer {
 	int protocol; /* SO_PROTOCOL of the client socket: 6 TCP, 262 MPTCP */
 	bool verified; /* verify: every byte checked */
 	uint64_t bad_bytes; /* verify: bytes that differed from the pattern, or never arrived */
+	uint64_t wrong_bytes; /* verify: of those, bytes that arrived but differed */
 };
 
 struct lab_xfer_opts {

@@ -327,6 +327,7 @@ int lab_xfer(const struct lab *lab, const struct lab_xfer_opts *o, struct lab_xf
 	res->verified = o->verify;
 	/* Bytes sent but never received count as lost too. */
 	res->bad_bytes = rr.bad + (sr.bytes > rr.bytes ? sr.bytes - rr.bytes : 0);
+	res->wrong_bytes = rr.bad;
 out:
 	reap(spid);
 	reap(rpid);

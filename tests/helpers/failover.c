@@ -273,11 +273,11 @@ int main(int argc, char **argv)
 		split = all_s ? (double)(r.rx[last][r.cut] - r.rx[s][r.cut]) / (double)all_s : 0;
 	}
 	printf("{\"ok\":true,\"lab\":\"%s\",\"path\":%d,\"rate_bps\":%llu,\"bytes\":%llu,"
-	       "\"bad_bytes\":%llu,\"protocol\":%d,\"goodput_bps\":%llu,\"pre_bps\":%.0f,"
+	       "\"bad_bytes\":%llu,\"wrong_bytes\":%llu,\"protocol\":%d,\"goodput_bps\":%llu,\"pre_bps\":%.0f,"
 	       "\"cut_ms\":%.1f,\"up_ms\":%.1f,\"recovery_ms\":",
 	       r.lab.name, r.cut + 1, (unsigned long long)rate, (unsigned long long)x.bytes,
-	       (unsigned long long)x.bad_bytes, x.protocol, (unsigned long long)x.bps, pre_bps,
-	       r.t_cut / 1000.0, r.t_up / 1000.0);
+	       (unsigned long long)x.bad_bytes, (unsigned long long)x.wrong_bytes, x.protocol,
+	       (unsigned long long)x.bps, pre_bps, r.t_cut / 1000.0, r.t_up / 1000.0);
 	if (rec >= 0)
 		printf("%.1f", (double)(r.t[rec] - r.t_cut) / 1000.0);
 	else
