@@ -14,7 +14,7 @@ rc=$?
 # meson names the log after a --wrapper (testlog-valgrind.json): take the newest.
 log=$(ls -t "$build"/meson-logs/testlog*.json 2>/dev/null | head -n 1)
 if [ -z "$log" ] || [ ! -s "$log" ]; then
-	echo "0 passed, 1 failed"
+	echo "0 passed, 1 failed, 0 skipped"
 	exit 1
 fi
 python3 - "$log" "$rc" "$build/meson-logs/failures.txt" <<'PY'

@@ -584,12 +584,11 @@ int dmn_run(const struct dmn_opts *o, struct mc_err *e)
 			/* READY=1 once every configured path is there: a link
 			 * that comes up just after the start (a lab's or a
 			 * boot's) is waited for, up to 2 s, polled every 50 ms. */
-			if (!ready && (again || d.act->nskipped) && now < ready_by) {
-				if (!again)
-					again = 50;
-			} else if (!ready) {
+			if (!ready && ((!again && !d.act->nskipped) || now >= ready_by)) {
 				dmn_notify("READY=1\nSTATUS=managing MPTCP paths");
 				ready = true;
+			} else if (!ready && !again) {
+				again = 50;
 			}
 			if (again)
 				schedule(&d, again);
