@@ -300,7 +300,7 @@ bp = {x["interface"]: x for x in b["paths"]}
 assert sorted(bp) == ["eno1", "eno2"], b
 for name, (l, r) in HOSTS.items():
     assert (bp[name]["local_host"], bp[name]["remote_host"]) == (l, r), bp
-    assert 0.90 * 0.957e9 <= bp[name]["tcp_bits_per_second"] <= 1.0e9, bp
+    assert 0.80 * 0.957e9 <= bp[name]["tcp_bits_per_second"] <= 1.0e9, bp
 assert b["gain_vs_best"] > 1.5 and 0.85 <= b["gain_vs_sum"] <= 1.05, b
 assert abs(b["mptcp_bits_per_second"] - c["end"]["sum_received"]["bits_per_second"]) < 1, (b, c["end"]["sum_received"])
 two_paths(c, "cli")
