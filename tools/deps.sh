@@ -3,7 +3,7 @@
 # Installs the Debian packages the build, the tests and the witnesses need, if missing.
 set -euo pipefail
 pkgs=(build-essential meson ninja-build pkg-config libmnl-dev libcmocka-dev libcjson-dev
-      libinih-dev clang clang-format iproute2 nftables iperf3 mptcpd mptcpize tshark tcpdump
+      libinih-dev libpcap-dev clang clang-format iproute2 nftables iperf3 mptcpd mptcpize tshark tcpdump
       iputils-ping python3 scdoc strace curl dpkg-dev debhelper fakeroot)
 missing=()
 for p in "${pkgs[@]}"; do

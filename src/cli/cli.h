@@ -48,6 +48,7 @@ int cmd_enable(struct cli *cli, int argc, char **argv);
 
 int cmd_bench_main(struct cli *cli, int argc, char **argv);
 int cmd_daemon_main(struct cli *cli, int argc, char **argv);
+int cmd_capture_main(struct cli *cli, int argc, char **argv);
 
 /* "mptcpctl: " + message to stderr. */
 void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -22,6 +22,7 @@ static const struct cli_cmd commands[] = {
 	{ "run", cmd_run, "run a program with its TCP sockets as MPTCP sockets" },
 	{ "enable", cmd_enable, "a systemd drop-in: a service's TCP sockets become MPTCP" },
 	{ "disable", cmd_enable, "remove the drop-in of 'enable'" },
+	{ "capture", cmd_capture_main, "MPTCP on the wire: a live interface or a pcap, analysed" },
 	{ "bench", cmd_bench_main, "iperf3-compatible throughput test, path by path" },
 	{ "daemon", cmd_daemon_main, "keep the paths right as links and addresses change" },
 	{ "lab", cmd_lab_main, "two hosts joined by N shaped links, in network namespaces" },
