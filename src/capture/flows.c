@@ -602,8 +602,14 @@ static int mptcp_opts(struct cap_model *m, size_t si, int dir, const struct cap_
 			if (o->u.dss.has_map && o->u.dss.dlen == 0) {
 				conn_fallback(m, f->conn, CAP_FB_INFINITE, si, ts);
 			} else if (o->u.dss.has_map) {
-				ret = map_account(m, f, dir, o->u.dss.dsn, o->u.dss.dsn64,
-						  o->u.dss.ssn, o->u.dss.dlen);
+				/* A DATA_FIN takes one data sequence number: not data. A
+				 * DATA_FIN alone (subflow sequence 0, length 1) goes out on
+				 * every subflow, so it is no reinjection either. */
+				uint16_t dlen = (uint16_t)(o->u.dss.dlen - (o->u.dss.fin ? 1 : 0));
+
+				if (dlen && !(o->u.dss.fin && o->u.dss.ssn == 0))
+					ret = map_account(m, f, dir, o->u.dss.dsn, o->u.dss.dsn64,
+							  o->u.dss.ssn, dlen);
 				mapped = true;
 			}
 			break;

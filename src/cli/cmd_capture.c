@@ -537,9 +537,11 @@ int cmd_capture_main(struct cli *cli, int argc, char **argv)
 		sigaddset(&sigs, SIGTERM);
 		sigprocmask(SIG_BLOCK, &sigs, NULL);
 		a.o.stop_fd = signalfd(-1, &sigs, SFD_CLOEXEC);
-		if (isatty(STDERR_FILENO))
-			fprintf(stderr, "capturing on %d interface%s (Ctrl-C to stop)...\n",
-				a.nifaces, a.nifaces > 1 ? "s" : "");
+		/* As tcpdump's "listening on": scripts wait for this line. */
+		fprintf(stderr, "capturing on");
+		for (int i = 0; i < live.n; i++)
+			fprintf(stderr, " %s", live.v[i].name);
+		fprintf(stderr, "%s\n", isatty(STDERR_FILENO) ? " (Ctrl-C to stop)" : "");
 		{
 			struct timespec ts;
 
