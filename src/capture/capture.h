@@ -17,7 +17,7 @@
 
 #define CAP_IFNAMSIZ 16
 /* Address announcements kept per connection (more are counted). */
-#define CAP_EVENTS_MAX 64
+#define CAP_EVENTS_MAX 256
 /* Disjoint DSN ranges kept per direction for the reinjection count. */
 #define CAP_COV_MAX 4096
 
@@ -118,8 +118,8 @@ struct cap_conn {
 	uint64_t last_dsn[2];
 	bool has_dsn[2];
 	struct cap_cov cov[2];
-	uint32_t nev, nev_lost;
-	struct cap_event ev[CAP_EVENTS_MAX];
+	uint32_t nev, nev_lost, cap_ev;
+	struct cap_event *ev;
 };
 
 /* A growable open-addressing map from a 32-bit hash to indexes (duplicates allowed). */

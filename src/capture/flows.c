@@ -249,6 +249,23 @@ static long conn_by_token(const struct cap_model *m, uint32_t token, int *side)
 	return -1;
 }
 
+/* Room for one more announcement: false when the connection keeps no more. */
+static bool event_room(struct cap_conn *c)
+{
+	if (c->nev == c->cap_ev) {
+		uint32_t n = c->cap_ev ? c->cap_ev * 2 : 8;
+		void *p;
+
+		if (n > CAP_EVENTS_MAX || !(p = realloc(c->ev, n * sizeof(*c->ev)))) {
+			c->nev_lost++;
+			return false;
+		}
+		c->ev = p;
+		c->cap_ev = n;
+	}
+	return true;
+}
+
 /*
  * Connection cj (made for joins whose token was not known yet) is ci's: its
  * subflows, counts and announcements move over. Frames of two interfaces
@@ -282,13 +299,14 @@ static int conn_merge(struct cap_model *m, long ci, long cj, int flip)
 		b->cov[d] = (struct cap_cov){ 0 };
 	}
 	for (uint32_t k = 0; k < b->nev; k++) {
-		if (a->nev == CAP_EVENTS_MAX) {
-			a->nev_lost++;
+		if (!event_room(a))
 			continue;
-		}
 		a->ev[a->nev] = b->ev[k];
 		a->ev[a->nev++].side ^= (uint8_t)flip;
 	}
+	free(b->ev);
+	b->ev = NULL;
+	b->cap_ev = 0;
 	a->nev_lost += b->nev_lost;
 	if (a->fallback == CAP_FB_NONE && b->fallback != CAP_FB_NONE) {
 		a->fallback = b->fallback;
@@ -462,25 +480,16 @@ static void add_event(struct cap_conn *c, const struct mpopt *o, uint8_t side, d
 {
 	if (o->subtype == MPOPT_REMOVE_ADDR) {
 		for (int i = 0; i < o->u.rm.n; i++) {
-			struct cap_event *e;
-
-			if (c->nev == CAP_EVENTS_MAX) {
-				c->nev_lost++;
+			if (!event_room(c))
 				continue;
-			}
-			e = &c->ev[c->nev++];
-			memset(e, 0, sizeof(*e));
-			e->t = ts;
-			e->side = side;
-			e->remove = true;
-			e->id = o->u.rm.ids[i];
+			c->ev[c->nev++] = (struct cap_event){
+				.t = ts, .side = side, .remove = true, .id = o->u.rm.ids[i]
+			};
 		}
 		return;
 	}
-	if (c->nev == CAP_EVENTS_MAX) {
-		c->nev_lost++;
+	if (!event_room(c))
 		return;
-	}
 	c->ev[c->nev] = (struct cap_event){
 		.t = ts,
 		.side = side,
@@ -684,7 +693,7 @@ int cap_model_add(struct cap_model *m, const struct cap_seg *s, double ts, const
 		if (ret)
 			return ret;
 		f = &m->subs[si];
-	} else if (!f->syn && !f->synack && f->role == CAP_ROLE_TCP && s->nopt && f->conn < 0) {
+	} else if (!f->syn && f->role == CAP_ROLE_TCP && s->nopt && f->conn < 0) {
 		/* MPTCP options on a subflow whose handshake was before the capture. */
 		long ci = conn_new(m);
 
@@ -761,9 +770,11 @@ void cap_model_set_start(struct cap_model *m, double t0)
 
 void cap_model_free(struct cap_model *m)
 {
-	for (size_t i = 0; i < m->nconns; i++)
+	for (size_t i = 0; i < m->nconns; i++) {
 		for (int d = 0; d < 2; d++)
 			free(m->conns[i].cov[d].iv);
+		free(m->conns[i].ev);
+	}
 	free(m->conns);
 	free(m->subs);
 	map_free(&m->by_tuple);
