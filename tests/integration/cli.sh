@@ -50,3 +50,22 @@ comp mptcpctl status --exp | grep -qx -- --expect-subflows || fail "completion o
 [ "$(comp mptcpctl lab demo --p)" = "--plot" ] || fail "completion of lab demo --p: $(comp mptcpctl lab demo --p)"
 comp mptcpctl lab up "" | grep -qx -e --plot -e time && fail "lab up offers demo's words: $(comp mptcpctl lab up "")"
 ok "bash completion completes subcommands, roles and options"
+
+# capture: the interfaces of the namespace (-n's), its words, files after read.
+comp mptcpctl cap | grep -qx capture || fail "completion of 'cap': $(comp mptcpctl cap)"
+comp mptcpctl capture "" | grep -qx lo || fail "completion of capture interfaces: $(comp mptcpctl capture "")"
+ip netns add "$LAB-cli"
+ip -n "$LAB-cli" link add mcq0 type veth peer name mcq1
+comp mptcpctl -n "$LAB-cli" capture "" | grep -qx mcq0 || fail "completion of capture interfaces in $LAB-cli"
+comp mptcpctl capture mcq0 "" | grep -qx mcq0 && fail "capture offers interfaces of another namespace"
+[ "$(comp mptcpctl capture eno1 du)" = "duration" ] || fail "completion of capture eno1 du: $(comp mptcpctl capture eno1 du)"
+[ "$(comp mptcpctl capture eno1 sn)" = "snaplen" ] || fail "completion of capture eno1 sn: $(comp mptcpctl capture eno1 sn)"
+comp mptcpctl capture eno1 "" | grep -qx read && fail "capture offers read after an interface"
+comp_dir=$(mktemp -d)
+EXTRA_CLEANUP+=("rm -rf $comp_dir")
+touch "$comp_dir/x.pcap"
+[ "$(comp mptcpctl capture read "$comp_dir/x")" = "$comp_dir/x.pcap" ] || fail "completion of the file after read"
+[ "$(comp mptcpctl capture read x.pcap --p)" = "--progress" ] || fail "completion of capture read --p"
+comp mptcpctl capture read x.pcap "" | grep -qx duration && fail "capture read offers duration"
+ip netns del "$LAB-cli"
+ok "bash completion of capture: interfaces of the namespace, its words, files after read"
