@@ -74,6 +74,9 @@ static int open_one(struct cap_iface *c, const char *name, const struct cap_opts
 		return code;
 	}
 	c->pcap = p;
+	/* "any" names each frame's interface only in the SLL2 header. */
+	if (!strcmp(name, "any"))
+		pcap_set_datalink(p, CAP_DLT_LINUX_SLL2);
 	c->dlt = pcap_datalink(p);
 	if (!cap_dlt_supported(c->dlt))
 		return mc_err_set(e, -EPROTONOSUPPORT, "interface %s: link type %s is not decoded",

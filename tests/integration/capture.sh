@@ -101,8 +101,17 @@ transfer() { # case port mode
 
 transfer tcp 6001 tcp
 ok "plain TCP: listed as tcp by capture (live and file), as tshark decodes it, absent from status"
+"$MPTCPCTL" -n "$CLI" -j capture any duration 3.5 >"$TMP/any.json" 2>"$TMP/any.err" &
+ANY=$!
+wait_line "$TMP/any.err" "capturing on any"
 transfer mptcp1 6002
-ok "MPTCP, no endpoints: one subflow, no fallback, tokens as tshark computes them, as status shows"
+wait $ANY || fail "capture any exited $?"
+python3 - "$TMP/any.json" <<'PY' || fail "capture any: $(cat "$TMP/any.json")"
+import json, sys
+c = [c for c in json.load(open(sys.argv[1]))["connections"] if c["kind"] == "mptcp"]
+assert len(c) == 1 and [s["interface"] for s in c[0]["subflows"]] == ["eno1"], c
+PY
+ok "MPTCP, no endpoints: one subflow, no fallback, tokens as tshark computes them, as status shows; 'any' names eno1"
 
 ip netns exec "$SRV" sysctl -qw net.mptcp.enabled=0
 transfer off 6003 tcpsrv
