@@ -183,7 +183,9 @@ int cap_live_run(struct cap_live *l, struct cap_model *m, const struct cap_opts 
 
 			if (c->ended)
 				continue;
-			got = pcap_dispatch(c->pcap, -1, on_frame, (u_char *)&fd);
+			/* count N: no more than the frames still wanted. */
+			got = pcap_dispatch(c->pcap, o->count ? (int)(o->count - frames) : -1,
+					    on_frame, (u_char *)&fd);
 			if (fd.ret)
 				return mc_err_set(e, fd.ret, "capture on %s", c->name);
 			if (got < 0) {
@@ -194,6 +196,8 @@ int cap_live_run(struct cap_live *l, struct cap_model *m, const struct cap_opts 
 				continue;
 			}
 			frames += (uint64_t)got;
+			if (o->count && frames >= o->count)
+				break;
 		}
 		if (o->count && frames >= o->count)
 			break;
@@ -243,7 +247,7 @@ int cap_file_read(const char *path, FILE *f, struct cap_model *m, const struct c
 				 pcap_datalink_val_to_name(dlt));
 		goto out;
 	}
-	if (o->filter && (ret = set_filter(p, o->filter, path, e)))
+	if ((ret = set_filter(p, o->filter, path, e)))
 		goto out;
 	if (!f && stat(path, &st) == 0)
 		total = (uint64_t)st.st_size;

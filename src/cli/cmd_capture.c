@@ -116,6 +116,8 @@ static int parse(struct cli *cli, int argc, char **argv, struct cap_args *a)
 		return cli_usage("capture ", "capture: which interface (or 'read FILE')?");
 	if (a->file && a->o.duration_us)
 		return cli_usage("capture ", "capture read: 'duration' is for live captures");
+	if (a->file && a->o.snaplen)
+		return cli_usage("capture ", "capture read: 'snaplen' is for live captures");
 	return 0;
 }
 
@@ -522,7 +524,9 @@ int cmd_capture_main(struct cli *cli, int argc, char **argv)
 		/* A file cut short: what came before it is still worth a report. */
 		if (ret && ret != -EBADMSG) {
 			cap_model_free(&m);
-			return cli_fail(&e, "capture read");
+			cli_fail(&e, "capture read");
+			/* A filter libpcap cannot compile is the user's words: a usage error. */
+			return ret == -EINVAL ? EXIT_USAGE : EXIT_FAIL;
 		}
 	} else {
 		ret = cap_live_open(&live, a.ifaces, a.nifaces, &a.o, &e);

@@ -33,11 +33,13 @@ page_of() {
 	doctor* | tune*) echo mptcpctl-doctor.8 ;;
 	daemon*) echo mptcpctl-daemon.8 ;;
 	bench*) echo mptcpctl-bench.8 ;;
+	capture*) echo mptcpctl-capture.8 ;;
 	esac
 }
 subs=("lab up" "lab down" "lab list" "lab show" "lab exec" "lab demo" "run" "enable" "disable"
 	"status" "monitor" "setup" "setup show" "setup undo" "doctor" "doctor undo" "tune" "tune undo"
-	"daemon" "daemon status" "daemon show" "daemon undo" "bench" "bench server" "bench client")
+	"daemon" "daemon status" "daemon show" "daemon undo" "bench" "bench server" "bench client"
+	"capture" "capture read")
 n=0
 for sub in "${subs[@]}"; do
 	# shellcheck disable=SC2086 # the words of the subcommand
