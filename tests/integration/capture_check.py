@@ -95,6 +95,30 @@ for c in off["connections"]:
     need(all(m == ms[0] and m for m in ms), f"file: one connection of ours, tshark's MPTCP "
          f"streams {ms}")
 
+# 1b. The bytes the receiving program got, against the data-level bytes (DSS
+# mappings, each counted once) or, for TCP, the payload less retransmissions.
+recv = None
+try:
+    recv = int(open(f"{tmp}/{case}.srv").read().split()[0])
+except (OSError, ValueError, IndexError):
+    pass
+if case == "linkdown":
+    recv = json.load(open(f"{tmp}/linkdown.failover")).get("bytes")
+td_drops = 0
+for line in open(f"{tmp}/{case}.td.err"):
+    if "dropped by kernel" in line:
+        td_drops = int(line.split()[0])
+fdata = max(off["connections"], key=lambda c: c["bytes"])
+if recv is None:
+    need(False, f"{case}: the receiver's byte count is missing")
+elif td_drops:
+    print(f"{case}: tcpdump lost {td_drops} frames: byte totals not compared")
+elif fdata["kind"] == "mptcp":
+    need(fdata["data_to_server"] == recv, f"file: {fdata['data_to_server']} data-level bytes, "
+         f"the receiver got {recv}")
+else:
+    need(fdata["bytes"] == recv, f"file: {fdata['bytes']} bytes carried, the receiver got {recv}")
+
 # 2. The live report against the file's.
 def conns_by_first(rep):
     return {sub_key(c["subflows"][0]): c for c in rep["connections"] if c["subflows"]}
