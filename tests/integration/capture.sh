@@ -46,7 +46,7 @@ wait_line() {
 
 # Starts tcpdump (-i any) and our live capture in the client for $2 seconds.
 captures_start() { # case secs
-	ip netns exec "$CLI" tcpdump -i any -s 200 -U -w "$TMP/$1.pcap" 2>"$TMP/$1.td.err" &
+	ip netns exec "$CLI" tcpdump -i any -s 200 -U --immediate-mode -w "$TMP/$1.pcap" 2>"$TMP/$1.td.err" &
 	TD=$!
 	EXTRA_CLEANUP+=("kill $TD")
 	"$MPTCPCTL" -n "$CLI" capture eno1 eno2 duration "$2" -j >"$TMP/$1.live.json" 2>"$TMP/$1.live.err" &
@@ -57,7 +57,16 @@ captures_start() { # case secs
 
 captures_end() { # case
 	wait $CAP || fail "$1: capture exited $?: $(cat "$TMP/$1.live.err")"
-	sleep 0.2 # the last segments reach tcpdump's file
+	# tcpdump writes what it has read; it stops reading at SIGINT, so wait
+	# until its file has not grown for 0.6 s (the closing segments are in).
+	local s0=-1 s1 i same=0
+	for i in $(seq 1 100); do
+		s1=$(stat -c %s "$TMP/$1.pcap")
+		[ "$s1" = "$s0" ] && same=$((same + 1)) || same=0
+		[ $same -ge 3 ] && break
+		s0=$s1
+		sleep 0.2
+	done
 	kill -INT $TD
 	wait $TD || true
 	"$MPTCPCTL" -j capture read "$TMP/$1.pcap" >"$TMP/$1.off.json" ||
